@@ -1,0 +1,1 @@
+"""Topic alerts: matching new articles against subscriptions into the outbox."""

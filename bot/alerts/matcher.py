@@ -1,0 +1,60 @@
+"""Match newly stored articles against every active subscription and queue the alerts."""
+
+from __future__ import annotations
+
+from bot.storage import Storage, Subscription
+from bot.topics import TopicIndex, parse_topic, tokenize
+
+BATCH = 500
+
+
+class AlertMatcher:
+    """Keeps an index of all active subscriptions; turns new articles into outbox entries.
+
+    Every method runs on the database thread. Matching resumes from a cursor stored in
+    the same transaction as the queued alerts, so a crash never loses or repeats a match.
+    """
+
+    def __init__(self, storage: Storage) -> None:
+        self.storage = storage
+        self.index = TopicIndex()
+        self.subscriptions: dict[int, Subscription] = {}
+        for sub in storage.subscriptions.all_active():
+            self.add(sub)
+
+    def add(self, sub: Subscription) -> None:
+        """Start matching a subscription."""
+        self.subscriptions[sub.id] = sub
+        self.index.add(sub.id, parse_topic(sub.topic))
+
+    def remove(self, sub_id: int) -> None:
+        """Stop matching a subscription."""
+        if self.subscriptions.pop(sub_id, None) is not None:
+            self.index.remove(sub_id)
+
+    def reload(self) -> None:
+        """Rebuild from storage (after chats were deactivated or migrated)."""
+        for sub_id in list(self.subscriptions):
+            self.remove(sub_id)
+        for sub in self.storage.subscriptions.all_active():
+            self.add(sub)
+
+    def match_new(self) -> int:
+        """Queue alerts for every article stored since the last run; return how many."""
+        articles, outbox = self.storage.articles, self.storage.outbox
+        cursor = outbox.matched_through()
+        if cursor is None:  # first run ever: nothing stored before now is news
+            outbox.enqueue([], articles.max_id())
+            return 0
+        queued = 0
+        while batch := articles.after(cursor, BATCH):
+            matches: list[tuple[int, int, int]] = []
+            for article in batch:
+                tokens = tokenize(f"{article.title}\n{article.text}")
+                for sub_id in sorted(self.index.match(tokens)):
+                    sub = self.subscriptions[sub_id]
+                    if article.id > sub.since_article_id:
+                        matches.append((sub.chat_id, article.id, sub.id))
+            cursor = batch[-1].id
+            queued += outbox.enqueue(matches, cursor)
+        return queued

@@ -1,0 +1,1 @@
+"""The `newsbot` command line: one module per group of commands, wired in main.py."""

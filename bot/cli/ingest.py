@@ -1,0 +1,46 @@
+"""`newsbot ingest`: one polling pass over every feed, with a progress bar."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from tqdm import tqdm
+
+from bot.cli.common import with_newsroom
+from bot.config import Settings
+from bot.newsroom import Newsroom
+from bot.storage import Feed
+
+
+def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    """Add the `ingest` command."""
+    ingest = commands.add_parser(
+        "ingest", help="poll every feed once: store new articles with their key points"
+    )
+    ingest.add_argument(
+        "--due", action="store_true", help="only the feeds whose next poll time has come"
+    )
+    ingest.set_defaults(handler=run_ingest)
+
+
+def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
+    """Poll, show progress, end with one summary line; exit 1 if a feed failed."""
+
+    async def work(newsroom: Newsroom) -> int:
+        total = len(await newsroom.feeds())
+        if total == 0:
+            print("No feeds followed yet. Add one with: newsbot feeds add URL")
+            return 0
+        with tqdm(total=total, unit="feed", file=sys.stderr, leave=False) as bar:
+
+            def step(feed: Feed) -> None:
+                bar.update(1)
+
+            report = await newsroom.ingest(step, only_due=args.due)
+        for url, error in report.failures:
+            print(f"failed: {url}: {error}", file=sys.stderr)
+        print(report.summary())
+        return 1 if report.feeds_failed else 0
+
+    return with_newsroom(settings, work)

@@ -1,0 +1,52 @@
+"""`newsbot`: parse the command line, load settings, run the command, turn errors into one line."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from bot import __version__
+from bot.cli import feeds, ingest, reading, summarize, telegram
+from bot.config import ConfigError, load_settings
+from bot.errors import NewsbotError
+from bot.storage import StorageError
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """Every command, each with its own --help."""
+    parser = argparse.ArgumentParser(
+        prog="newsbot",
+        description="News feeds in, key points out: a Telegram bot and its command line.",
+        epilog="Settings come from the environment or a .env file; see README.md.",
+    )
+    parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for module in (telegram, feeds, ingest, reading, summarize):
+        module.register(commands)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; return its exit code (0 ok, 1 failed, 2 usage or settings)."""
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except ConfigError as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(
+        level="DEBUG" if args.verbose else settings.log_level,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+        stream=sys.stderr,
+    )
+    logging.getLogger("httpx").setLevel(logging.WARNING)
+    try:
+        return int(args.handler(settings, args))
+    except (NewsbotError, StorageError) as exc:
+        print(f"newsbot: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsbot: interrupted", file=sys.stderr)
+        return 130

@@ -1,0 +1,211 @@
+"""One ingest pass: poll the due feeds concurrently, store new and changed articles with key points."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from bot.executors import Executors
+from bot.ingest.feeds import FeedParseError, parse_feed
+from bot.ingest.fetcher import FetchError, Fetcher
+from bot.ingest.pages import ExtractError, extract_page
+from bot.ingest.urls import canonical_url
+from bot.keypoints import KeyPointExtractor, detect_language
+from bot.models import FeedItem, ParsedFeed
+from bot.storage import Feed, Storage
+from bot.storage.articles import content_hash
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class IngestReport:
+    """What one pass did."""
+
+    feeds_ok: int = 0
+    feeds_failed: int = 0
+    articles_new: int = 0
+    articles_updated: int = 0
+    new_ids: list[int] = field(default_factory=list)
+    failures: list[tuple[str, str]] = field(default_factory=list)  # (feed URL, error)
+
+    def summary(self) -> str:
+        """The one line `newsbot ingest` ends with."""
+        return (
+            f"feeds: {self.feeds_ok} ok, {self.feeds_failed} failed; "
+            f"articles: {self.articles_new} new, {self.articles_updated} updated"
+        )
+
+
+@dataclass(slots=True)
+class _Prepared:
+    item: FeedItem
+    url: str | None
+    existing_id: int | None
+    points: list[str] = field(default_factory=list)
+
+
+class Poller:
+    """Fetches feeds, extracts teaser articles' pages, computes key points, stores the result."""
+
+    def __init__(
+        self,
+        storage: Storage,
+        fetcher: Fetcher,
+        extractor: KeyPointExtractor,
+        executors: Executors,
+        *,
+        poll_seconds: float,
+        key_points: int,
+    ) -> None:
+        self.storage = storage
+        self.fetcher = fetcher
+        self.extractor = extractor
+        self.run = executors
+        self.poll_seconds = poll_seconds
+        self.key_points = key_points
+
+    async def poll(
+        self, feeds: list[Feed], progress: Callable[[Feed], None] | None = None
+    ) -> IngestReport:
+        """Poll `feeds` concurrently; a failing feed is recorded and never stops the others."""
+        report = IngestReport()
+
+        async def one(feed: Feed) -> None:
+            try:
+                await self._poll_feed(feed, report)
+                report.feeds_ok += 1
+            except (FetchError, FeedParseError) as exc:
+                await self._failed(feed, str(exc), report)
+            except Exception as exc:  # a bug must not stop the other feeds
+                log.exception("unexpected error polling %s", feed.url)
+                await self._failed(feed, f"internal error: {exc.__class__.__name__}", report)
+            finally:
+                if progress:
+                    progress(feed)
+
+        await asyncio.gather(*(one(feed) for feed in feeds))
+        report.new_ids.sort()
+        return report
+
+    async def _failed(self, feed: Feed, error: str, report: IngestReport) -> None:
+        report.feeds_failed += 1
+        report.failures.append((feed.url, error))
+        failures = await self.run.db(
+            self.storage.feeds.record_failure, feed.id, error, poll_seconds=self.poll_seconds
+        )
+        log.warning("feed %s failed (%d in a row): %s", feed.url, failures, error)
+
+    async def _poll_feed(self, feed: Feed, report: IngestReport) -> None:
+        result = await self.fetcher.fetch(
+            feed.url, etag=feed.etag, last_modified=feed.last_modified
+        )
+        if result.not_modified:
+            await self.run.db(
+                self.storage.feeds.record_success,
+                feed.id,
+                status="not modified",
+                poll_seconds=self.poll_seconds,
+            )
+            return
+        parsed: ParsedFeed = await self.run.cpu(
+            parse_feed, result.body, result.url, result.content_type
+        )
+        prepared = await self.run.db(self._dedupe, feed.id, parsed.items)
+        await asyncio.gather(*(self._fill_teaser(p) for p in prepared if p.item.is_teaser))
+        await self.run.cpu(self._key_points, prepared, parsed.language)
+        new_ids, updated = await self.run.db(self._save, feed.id, prepared)
+        report.articles_new += len(new_ids)
+        report.articles_updated += updated
+        report.new_ids.extend(new_ids)
+        await self.run.db(
+            self.storage.feeds.record_success,
+            feed.id,
+            status=f"ok ({len(parsed.items)} items)",
+            poll_seconds=self.poll_seconds,
+            title=parsed.title or None,
+            etag=result.etag,
+            last_modified=result.last_modified,
+            ttl_seconds=parsed.ttl_seconds,
+        )
+
+    def _dedupe(self, feed_id: int, items: list[FeedItem]) -> list[_Prepared]:
+        """Keep the items that are new, or whose content changed (runs on the db thread)."""
+        prepared: list[_Prepared] = []
+        seen: set[str] = set()
+        for item in items:
+            url = canonical_url(item.url) if item.url else None
+            key = item.guid or url or item.title
+            if key in seen:  # duplicate guid / link inside one feed document
+                continue
+            seen.add(key)
+            existing = self.storage.articles.find_existing(
+                feed_id=feed_id,
+                guid=item.guid,
+                url=url,
+                title=item.title,
+                published=item.published,
+            )
+            if existing and existing.content_hash == content_hash(item.title, item.text):
+                continue
+            prepared.append(_Prepared(item, url, existing.id if existing else None))
+        return prepared
+
+    async def _fill_teaser(self, prepared: _Prepared) -> None:
+        """The feed carries only a teaser: fetch the page and take its main text."""
+        if not prepared.url:
+            return
+        try:
+            page = await self.fetcher.fetch(prepared.url)
+            extracted = await self.run.cpu(extract_page, page.body, page.url)
+        except (FetchError, ExtractError) as exc:
+            log.info("keeping the teaser of %s: %s", prepared.url, exc)
+            return
+        if len(extracted.text) > len(prepared.item.text):
+            prepared.item.text = extracted.text
+            prepared.item.language = prepared.item.language or extracted.language
+            prepared.item.author = prepared.item.author or extracted.author
+
+    def _key_points(self, prepared: list[_Prepared], feed_language: str | None) -> None:
+        for p in prepared:
+            item = p.item
+            item.language = detect_language(item.text, item.language or feed_language)
+            p.points = self.extractor.key_points(
+                item.title, item.text, item.language, self.key_points
+            )
+
+    def _save(self, feed_id: int, prepared: list[_Prepared]) -> tuple[list[int], int]:
+        """Store the prepared articles (runs on the db thread); return new ids, updated count."""
+        new_ids: list[int] = []
+        updated = 0
+        for p in prepared:
+            item = p.item
+            existing_id = p.existing_id
+            if existing_id is None:  # another feed may have stored the story meanwhile
+                again = self.storage.articles.find_existing(
+                    feed_id=feed_id,
+                    guid=item.guid,
+                    url=p.url,
+                    title=item.title,
+                    published=item.published,
+                )
+                existing_id = again.id if again else None
+            article_id = self.storage.articles.save(
+                title=item.title,
+                text=item.text,
+                points=p.points,
+                url=p.url,
+                feed_id=feed_id,
+                guid=item.guid,
+                author=item.author,
+                published=item.published,
+                language=item.language,
+                existing_id=existing_id,
+            )
+            if existing_id is None:
+                new_ids.append(article_id)
+            else:
+                updated += 1
+        return new_ids, updated

@@ -1,0 +1,47 @@
+"""Plain data shared by every layer: feed items as parsed, articles as stored."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass(slots=True)
+class FeedItem:
+    """One entry of a feed (or one fetched page), before it is stored."""
+
+    title: str
+    text: str  # plain text, paragraphs separated by a blank line
+    url: str | None = None
+    guid: str | None = None
+    author: str | None = None
+    published: str | None = None  # ISO 8601, UTC, e.g. "2024-02-06T11:30:00+00:00"
+    language: str | None = None  # ISO 639-1 code when known ("en", "ko")
+    is_teaser: bool = False  # the feed carries only a summary: fetch the page for the text
+
+
+@dataclass(slots=True)
+class ParsedFeed:
+    """A feed document after parsing."""
+
+    title: str
+    items: list[FeedItem] = field(default_factory=list)
+    language: str | None = None
+    ttl_seconds: int | None = None  # the feed's own <ttl>/<sy:updatePeriod>, if any
+
+
+@dataclass(slots=True)
+class Article:
+    """An article as stored, with its key points."""
+
+    id: int
+    title: str
+    url: str | None
+    text: str
+    points: list[str]
+    feed_id: int | None = None
+    source: str | None = None  # the feed's title (or the site's host)
+    guid: str | None = None
+    author: str | None = None
+    published: str | None = None
+    language: str | None = None
+    fetched_at: str | None = None

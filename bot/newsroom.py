@@ -1,0 +1,399 @@
+"""The newsroom: the one service the Telegram handlers, `newsbot chat` and the CLI all use.
+
+It owns storage, the fetcher and the key-point extractor, runs blocking work off the event
+loop, and turns user input into friendly NewsbotError messages. Nothing here knows Telegram.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import httpx
+
+from bot.alerts.matcher import AlertMatcher
+from bot.config import Settings
+from bot.errors import NewsbotError
+from bot.executors import Executors
+from bot.ingest.feeds import FeedParseError, parse_feed
+from bot.ingest.fetcher import FetchError, Fetcher
+from bot.ingest.pages import ExtractedPage, ExtractError, extract_page, looks_like_feed
+from bot.ingest.poller import IngestReport, Poller
+from bot.ingest.safety import UnsafeURLError
+from bot.ingest.urls import canonical_url, is_http_url
+from bot.keypoints import KeyPointExtractor, detect_language
+from bot.models import Article
+from bot.storage import Delivery, Feed, Storage, Subscription
+from bot.topics import Topic, TopicError, parse_topic, search_to_fts, to_fts_query, tokenize
+
+log = logging.getLogger(__name__)
+
+MAX_LIST = 20
+
+
+@dataclass(slots=True)
+class AlertBatch:
+    """The pending alerts of one chat, to be sent together as one digest."""
+
+    chat_id: int
+    deliveries: list[Delivery]
+    articles: list[Article]
+    topics: list[str] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class Stats:
+    """Numbers for `/stats`."""
+
+    articles: int
+    feeds_healthy: int
+    feeds_failing: int
+    chats: int
+    subscriptions: int
+    alerts_sent: int
+    alerts_pending: int
+    alerts_failed: int
+    failing: list[Feed] = field(default_factory=list)
+
+
+class Newsroom:
+    """Feeds in, articles stored and searchable, key points out, alerts queued."""
+
+    def __init__(self, settings: Settings, *, client: httpx.AsyncClient | None = None) -> None:
+        self.settings = settings
+        self._client = client
+        self.run = Executors()
+        self.extractor = KeyPointExtractor()
+        self.storage: Storage
+        self.fetcher: Fetcher
+        self.poller: Poller
+        self.matcher: AlertMatcher
+
+    # -- life cycle -------------------------------------------------------------------------
+
+    async def open(self, *, add_configured_feeds: bool = True) -> None:
+        """Open the database and the HTTP client; follow the feeds named in the settings."""
+        s = self.settings
+        self.storage = await self.run.db(Storage, s.db_path)
+        self.fetcher = Fetcher(
+            self._client,
+            allow_private=s.allow_private_urls,
+            max_bytes=s.max_download_bytes,
+            timeout=s.fetch_timeout,
+            concurrency=s.fetch_concurrency,
+        )
+        self.poller = Poller(
+            self.storage,
+            self.fetcher,
+            self.extractor,
+            self.run,
+            poll_seconds=s.poll_seconds,
+            key_points=s.key_points,
+        )
+        self.matcher = await self.run.db(AlertMatcher, self.storage)
+        if add_configured_feeds:
+            await self.run.db(self.storage.feeds.add_configured, s.feeds)
+
+    async def close(self) -> None:
+        """Finish queued work and close everything."""
+        await self.fetcher.aclose()
+        await self.run.db(self.storage.close)
+        self.run.shutdown()
+
+    # -- reading ----------------------------------------------------------------------------
+
+    async def latest(self, count: int = 5, topic: str | None = None) -> list[Article]:
+        """The newest articles, optionally only those on a topic."""
+        count = max(1, min(count, MAX_LIST))
+        if not topic:
+            return await self.run.db(self.storage.articles.latest, count)
+        parsed = self._topic(topic)
+        return await self.run.db(self._latest_on, parsed, count)
+
+    def _latest_on(self, topic: Topic, count: int) -> list[Article]:
+        found: list[Article] = []
+        fts, offset, page = to_fts_query(topic), 0, max(count * 4, 20)
+        while len(found) < count and offset < 2000:
+            batch = self.storage.articles.latest_matching(fts, page, offset)
+            found += [a for a in batch if topic.matches(tokenize(f"{a.title}\n{a.text}"))]
+            if len(batch) < page:
+                break
+            offset += page
+        return found[:count]
+
+    async def search(self, query: str, count: int = 5, offset: int = 0) -> list[Article]:
+        """Articles matching `query`, best first."""
+        try:
+            fts = search_to_fts(query)
+        except TopicError as exc:
+            raise NewsbotError(str(exc)) from None
+        count = max(1, min(count, MAX_LIST))
+        return await self.run.db(self.storage.articles.search, fts, count, offset)
+
+    async def article(self, article_id: int) -> Article | None:
+        """A stored article by id."""
+        return await self.run.db(self.storage.articles.get, article_id)
+
+    async def summarize(self, target: str, points: int | None = None) -> Article:
+        """The key points of an article given by id or URL (fetched and stored if new)."""
+        target = target.strip()
+        count = points or self.settings.key_points
+        if re.fullmatch(r"#?\d{1,18}", target):
+            article = await self.article(int(target.lstrip("#")))
+            if article is None:
+                raise NewsbotError(f"There is no article #{target.lstrip('#')}.")
+        elif is_http_url(target):
+            article = await self._article_from_url(target)
+        else:
+            raise NewsbotError("Send a link (https://...) or an article number, e.g. 42.")
+        if count != len(article.points) and count != self.settings.key_points:
+            article.points = await self.run.cpu(
+                self.extractor.key_points, article.title, article.text, article.language, count
+            )
+        return article
+
+    async def summarize_text(self, text: str, title: str = "", points: int | None = None) -> list[str]:
+        """Key points of plain text that is not stored."""
+        language = detect_language(text)
+        return await self.run.cpu(
+            self.extractor.key_points, title, text, language, points or self.settings.key_points
+        )
+
+    async def _article_from_url(self, url: str) -> Article:
+        canonical = canonical_url(url)
+        stored = await self.run.db(self.storage.articles.get_by_url, canonical)
+        if stored:
+            return stored
+        try:
+            page = await self.fetcher.fetch(url)
+            if looks_like_feed(page.body, page.content_type):
+                raise NewsbotError("That link is a feed, not an article: add it with /addfeed.")
+            extracted = await self.run.cpu(extract_page, page.body, page.url)
+        except (FetchError, UnsafeURLError, ExtractError) as exc:
+            raise NewsbotError(f"I could not read that page: {exc}") from None
+        final_url = canonical_url(extracted.url or page.url)
+        language = detect_language(extracted.text, extracted.language)
+        key_points = await self.run.cpu(
+            self.extractor.key_points,
+            extracted.title,
+            extracted.text,
+            language,
+            self.settings.key_points,
+        )
+        article_id = await self.run.db(self._store_page, final_url, extracted, language, key_points)
+        article = await self.article(article_id)
+        assert article is not None
+        return article
+
+    def _store_page(
+        self, url: str, page: ExtractedPage, language: str, points: list[str]
+    ) -> int:
+        existing = self.storage.articles.find_existing(
+            feed_id=None, guid=None, url=url, title=page.title, published=page.published
+        )
+        if existing:
+            return existing.id
+        return self.storage.articles.save(
+            title=page.title or url,
+            text=page.text,
+            points=points,
+            url=url,
+            author=page.author,
+            published=page.published,
+            language=language,
+        )
+
+    # -- feeds ------------------------------------------------------------------------------
+
+    async def feeds(self) -> list[Feed]:
+        """Every followed feed."""
+        return await self.run.db(self.storage.feeds.list)
+
+    async def add_feed(self, url: str) -> tuple[Feed, bool]:
+        """Follow a feed after checking that it is one; return it and whether it is new."""
+        url = url.strip()
+        if not is_http_url(url):
+            raise NewsbotError("That is not a feed address: send an http(s) link.")
+        try:
+            result = await self.fetcher.fetch(url)
+            parsed = await self.run.cpu(parse_feed, result.body, result.url, result.content_type)
+        except (FetchError, UnsafeURLError) as exc:
+            raise NewsbotError(f"I could not fetch that feed: {exc}") from None
+        except FeedParseError:
+            raise NewsbotError("That address does not serve an RSS, Atom or JSON feed.") from None
+        return await self.run.db(self.storage.feeds.add, url, parsed.title or None)
+
+    async def add_feed_unchecked(self, url: str, title: str | None = None) -> tuple[Feed, bool]:
+        """Follow a feed without fetching it first (start-up lists, OPML import)."""
+        return await self.run.db(self.storage.feeds.add, url, title)
+
+    async def remove_feed(self, url_or_id: str) -> Feed | None:
+        """Stop following a feed given by URL or id; return it, or None if not followed."""
+        key = url_or_id.strip()
+        store = self.storage.feeds
+        feed = await self.run.db(
+            store.get if key.isdigit() else store.get_by_url, int(key) if key.isdigit() else key
+        )
+        if feed:
+            await self.run.db(store.remove, feed.id)
+        return feed
+
+    async def ingest(
+        self, progress: Callable[[Feed], None] | None = None, *, only_due: bool = False
+    ) -> IngestReport:
+        """Poll the feeds (all, or only those due) and queue alerts for new articles."""
+        feeds = await self.run.db(
+            self.storage.feeds.due if only_due else self.storage.feeds.list
+        )
+        report = await self.poller.poll(feeds, progress)
+        await self.run.db(self.matcher.match_new)
+        return report
+
+    # -- subscriptions ----------------------------------------------------------------------
+
+    def _topic(self, text: str) -> Topic:
+        try:
+            return parse_topic(text)
+        except TopicError as exc:
+            raise NewsbotError(str(exc)) from None
+
+    async def subscribe(
+        self, chat_id: int, topic: str, chat_type: str = "private", title: str | None = None
+    ) -> tuple[Subscription, bool, list[Article]]:
+        """Subscribe a chat to a topic; return it, whether it is new, and 3 recent matches."""
+        parsed = self._topic(topic)
+        display = parsed.text
+        existing = await self.subscriptions(chat_id)
+        cap = self.settings.max_subscriptions
+        if len(existing) >= cap and all(s.topic.casefold() != display.casefold() for s in existing):
+            raise NewsbotError(
+                f"This chat already has {cap} subscriptions, the most allowed. "
+                "Remove one with /unsubscribe first."
+            )
+
+        def add() -> tuple[Subscription, bool]:
+            self.storage.subscriptions.ensure_chat(chat_id, chat_type, title)
+            since = self.storage.articles.max_id()
+            sub, new = self.storage.subscriptions.add(chat_id, display, since)
+            if new:
+                self.matcher.add(sub)
+            return sub, new
+
+        sub, new = await self.run.db(add)
+        preview = await self.latest(3, display)
+        return sub, new, preview
+
+    async def subscriptions(self, chat_id: int) -> list[Subscription]:
+        """A chat's subscriptions, in the order users number them."""
+        return await self.run.db(self.storage.subscriptions.list, chat_id)
+
+    async def unsubscribe(self, chat_id: int, what: str) -> list[Subscription]:
+        """Remove subscriptions by topic, list number, id ("#12") or "all"; return those removed."""
+        subs = await self.subscriptions(chat_id)
+        what = what.strip()
+        if what.casefold() == "all":
+            chosen = subs
+        elif what.isdigit():
+            number = int(what)
+            if not 1 <= number <= len(subs):
+                raise NewsbotError(
+                    f"There is no subscription number {number}; see /subscriptions."
+                )
+            chosen = [subs[number - 1]]
+        elif re.fullmatch(r"#\d+", what):
+            chosen = [s for s in subs if s.id == int(what[1:])]
+        else:
+            key = self._topic(what).text.casefold()
+            chosen = [s for s in subs if s.topic.casefold() == key]
+        if not chosen:
+            raise NewsbotError(f"This chat is not subscribed to {what!r}; see /subscriptions.")
+
+        def remove() -> None:
+            self.storage.subscriptions.remove(chat_id, [s.id for s in chosen])
+            for s in chosen:
+                self.matcher.remove(s.id)
+
+        await self.run.db(remove)
+        return chosen
+
+    # -- alerts -----------------------------------------------------------------------------
+
+    async def match_alerts(self) -> int:
+        """Queue alerts for articles stored since the last match (e.g. by another process)."""
+        return await self.run.db(self.matcher.match_new)
+
+    async def pending_alerts(self, limit: int = 500) -> list[AlertBatch]:
+        """Due alerts, one batch per chat, each with its articles."""
+
+        def load() -> list[AlertBatch]:
+            batches: dict[int, AlertBatch] = {}
+            for delivery in self.storage.outbox.due(limit):
+                article = self.storage.articles.get(delivery.article_id)
+                sub = self.storage.subscriptions.get(delivery.subscription_id)
+                if article is None or sub is None:
+                    self.storage.outbox.mark_failed([delivery.id], "article or subscription gone")
+                    continue
+                batch = batches.setdefault(delivery.chat_id, AlertBatch(delivery.chat_id, [], []))
+                batch.deliveries.append(delivery)
+                batch.articles.append(article)
+                if sub.topic not in batch.topics:
+                    batch.topics.append(sub.topic)
+            return list(batches.values())
+
+        return await self.run.db(load)
+
+    async def alerts_sent(self, batch: AlertBatch) -> None:
+        """Telegram accepted the batch."""
+        await self.run.db(self.storage.outbox.mark_sent, [d.id for d in batch.deliveries])
+
+    async def alerts_retry(self, batch: AlertBatch, seconds: float, error: str) -> None:
+        """Sending failed for now; try again later."""
+        await self.run.db(
+            self.storage.outbox.retry_later, [d.id for d in batch.deliveries], seconds, error
+        )
+
+    async def alerts_failed(self, batch: AlertBatch, error: str) -> None:
+        """Sending failed for good (e.g. the message was refused)."""
+        await self.run.db(self.storage.outbox.mark_failed, [d.id for d in batch.deliveries], error)
+
+    async def chat_gone(self, chat_id: int, reason: str) -> None:
+        """The chat blocked the bot or no longer exists: deactivate its subscriptions."""
+
+        def gone() -> None:
+            self.storage.subscriptions.deactivate_chat(chat_id, reason)
+            self.matcher.reload()
+
+        await self.run.db(gone)
+
+    async def chat_migrated(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: keep its subscriptions under the new id."""
+
+        def migrated() -> None:
+            self.storage.subscriptions.migrate_chat(old_id, new_id)
+            self.matcher.reload()
+
+        await self.run.db(migrated)
+
+    async def stats(self) -> Stats:
+        """Counts for the admins."""
+
+        def collect() -> Stats:
+            feeds = self.storage.feeds.list()
+            failing = [f for f in feeds if not f.healthy]
+            subs = self.storage.subscriptions.counts()
+            alerts = self.storage.outbox.counts()
+            return Stats(
+                articles=self.storage.articles.count(),
+                feeds_healthy=len(feeds) - len(failing),
+                feeds_failing=len(failing),
+                chats=subs["chats"],
+                subscriptions=subs["subscriptions"],
+                alerts_sent=alerts["sent"],
+                alerts_pending=alerts["pending"],
+                alerts_failed=alerts["failed"],
+                failing=failing,
+            )
+
+        return await self.run.db(collect)

@@ -1,0 +1,48 @@
+"""Open the SQLite file the way every part of newsbot needs it: WAL, busy timeout, migrated."""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from bot.storage.migrations import migrate
+
+
+class StorageError(Exception):
+    """The database cannot be used (unwritable, corrupt, ...); the message is one line."""
+
+
+def utcnow() -> str:
+    """Now, as the ISO 8601 UTC text stored in every timestamp column."""
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def open_database(path: str | Path = ":memory:") -> sqlite_utils.Database:
+    """Open (creating if needed) and migrate the database at `path`.
+
+    The connection may be used from another thread than the one that opened it, but only
+    from one thread at a time: callers serialise access (see bot.newsroom).
+    """
+    memory = str(path) == ":memory:"
+    if not memory:
+        parent = Path(path).expanduser().resolve().parent
+        if not parent.is_dir():
+            raise StorageError(f"cannot open database {path}: folder {parent} does not exist")
+    try:
+        conn = sqlite3.connect(
+            ":memory:" if memory else str(path), check_same_thread=False, timeout=10.0
+        )
+        conn.execute("PRAGMA busy_timeout = 10000")
+        if not memory:
+            conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        conn.execute("PRAGMA foreign_keys = ON")
+        db = sqlite_utils.Database(conn)
+        migrate(db)
+        conn.execute("PRAGMA quick_check(1)").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise StorageError(f"cannot use database {path}: {exc}") from None
+    return db

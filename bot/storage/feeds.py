@@ -1,0 +1,165 @@
+"""The feeds followed: what to poll, when, and how the last poll went."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import json
+
+import sqlite_utils
+
+from bot.storage.database import utcnow
+
+MAX_BACKOFF_SECONDS = 6 * 3600
+CONFIGURED = "feeds.configured"
+
+
+@dataclass(slots=True)
+class Feed:
+    """A followed feed and the state of its polling."""
+
+    id: int
+    url: str
+    title: str | None
+    etag: str | None
+    last_modified: str | None
+    ttl_seconds: int | None
+    last_status: str | None
+    last_error: str | None
+    failures: int
+    last_polled_at: str | None
+    next_poll_at: str | None
+    added_at: str
+    articles: int = 0
+
+    @property
+    def healthy(self) -> bool:
+        """True unless the last poll failed."""
+        return self.failures == 0
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Feed:
+        """Build from a `feeds` row (with an optional `articles` count)."""
+        return cls(**{k: row.get(k) for k in cls.__slots__ if k in row})  # type: ignore[arg-type]
+
+
+def _later(seconds: float) -> str:
+    return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="seconds")
+
+
+class FeedStore:
+    """Adds, lists and removes feeds; records each poll's outcome and schedules the next."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def add(self, url: str, title: str | None = None) -> tuple[Feed, bool]:
+        """Follow `url`; return the feed and whether it was new."""
+        existing = self.get_by_url(url)
+        if existing:
+            return existing, False
+        with self.db.conn:
+            self.db["feeds"].insert(
+                {"url": url, "title": title, "failures": 0, "added_at": utcnow()}
+            )
+        feed = self.get_by_url(url)
+        assert feed is not None
+        return feed, True
+
+    def add_configured(self, urls: tuple[str, ...]) -> list[Feed]:
+        """Follow the configured feeds not added before, so a feed the user removed stays removed."""
+        row = next(self.db.query("SELECT value FROM state WHERE key = ?", [CONFIGURED]), None)
+        known = set(json.loads(row["value"])) if row else set()
+        added = [self.add(url)[0] for url in urls if url not in known]
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO state (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [CONFIGURED, json.dumps(sorted(known | set(urls)))],
+            )
+        return added
+
+    def get(self, feed_id: int) -> Feed | None:
+        """The feed with this id, if followed."""
+        rows = self._select("WHERE f.id = ?", [feed_id])
+        return rows[0] if rows else None
+
+    def get_by_url(self, url: str) -> Feed | None:
+        """The feed with this URL, if followed."""
+        rows = self._select("WHERE f.url = ?", [url])
+        return rows[0] if rows else None
+
+    def list(self) -> list[Feed]:
+        """Every followed feed, oldest first, with its article count."""
+        return self._select("", [])
+
+    def due(self, now: str | None = None) -> list[Feed]:
+        """Feeds whose next poll time has come (or was never set)."""
+        return self._select(
+            "WHERE f.next_poll_at IS NULL OR f.next_poll_at <= ?", [now or utcnow()]
+        )
+
+    def remove(self, feed_id: int) -> bool:
+        """Stop following a feed; its articles stay (unlinked). True if it existed."""
+        with self.db.conn:
+            self.db.execute("UPDATE articles SET feed_id = NULL WHERE feed_id = ?", [feed_id])
+            cursor = self.db.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
+        return cursor.rowcount > 0
+
+    def record_success(
+        self,
+        feed_id: int,
+        *,
+        status: str,
+        poll_seconds: float,
+        title: str | None = None,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        ttl_seconds: int | None = None,
+    ) -> None:
+        """A poll worked: clear failures and schedule the next one (the feed's TTL if longer)."""
+        interval = max(poll_seconds, ttl_seconds or 0)
+        updates: dict[str, Any] = {
+            "last_status": status,
+            "last_error": None,
+            "failures": 0,
+            "last_polled_at": utcnow(),
+            "next_poll_at": _later(interval),
+        }
+        if title:
+            updates["title"] = title
+        if etag is not None:
+            updates["etag"] = etag
+        if last_modified is not None:
+            updates["last_modified"] = last_modified
+        if ttl_seconds is not None:
+            updates["ttl_seconds"] = ttl_seconds
+        with self.db.conn:
+            self.db["feeds"].update(feed_id, updates)
+
+    def record_failure(self, feed_id: int, error: str, *, poll_seconds: float) -> int:
+        """A poll failed: count it and back off exponentially; return the failure count."""
+        feed = self.get(feed_id)
+        failures = (feed.failures if feed else 0) + 1
+        backoff = min(poll_seconds * 2 ** min(failures - 1, 10), MAX_BACKOFF_SECONDS)
+        with self.db.conn:
+            self.db["feeds"].update(
+                feed_id,
+                {
+                    "last_status": "error",
+                    "last_error": error[:500],
+                    "failures": failures,
+                    "last_polled_at": utcnow(),
+                    "next_poll_at": _later(max(backoff, poll_seconds)),
+                },
+            )
+        return failures
+
+    def _select(self, where: str, params: list[Any]) -> list[Feed]:
+        sql = (
+            "SELECT f.*, (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS articles "
+            f"FROM feeds f {where} ORDER BY f.id"
+        )
+        return [Feed.from_row(row) for row in self.db.query(sql, params)]

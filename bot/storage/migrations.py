@@ -1,0 +1,150 @@
+"""Schema migrations: each runs once, is recorded, and is safe to run again."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime
+
+import sqlite_utils
+
+
+def _feeds_and_articles(db: sqlite_utils.Database) -> None:
+    db["feeds"].create(
+        {
+            "id": int,
+            "url": str,
+            "title": str,
+            "etag": str,
+            "last_modified": str,
+            "ttl_seconds": int,
+            "last_status": str,
+            "last_error": str,
+            "failures": int,
+            "last_polled_at": str,
+            "next_poll_at": str,
+            "added_at": str,
+        },
+        pk="id",
+        not_null={"url", "failures", "added_at"},
+        defaults={"failures": 0},
+        if_not_exists=True,
+    )
+    db["feeds"].create_index(["url"], unique=True, if_not_exists=True)
+    db["articles"].create(
+        {
+            "id": int,
+            "feed_id": int,
+            "guid": str,
+            "url": str,
+            "site": str,
+            "title": str,
+            "title_key": str,
+            "author": str,
+            "published": str,
+            "language": str,
+            "text": str,
+            "content_hash": str,
+            "points": str,
+            "fetched_at": str,
+            "updated_at": str,
+            "sort_at": str,
+        },
+        pk="id",
+        not_null={"title", "text", "points", "fetched_at", "sort_at"},
+        foreign_keys=[("feed_id", "feeds", "id")],
+        if_not_exists=True,
+    )
+    articles = db["articles"]
+    articles.create_index(["feed_id", "guid"], if_not_exists=True)
+    articles.create_index(["url"], if_not_exists=True)
+    articles.create_index(["site", "title_key"], if_not_exists=True)
+    articles.create_index(["sort_at"], if_not_exists=True)
+    if not db["articles_fts"].exists():
+        db["articles"].enable_fts(
+            ["title", "text"],
+            fts_version="FTS5",
+            tokenize="porter unicode61 remove_diacritics 2",
+            create_triggers=True,
+        )
+
+
+def _chats_subscriptions_outbox(db: sqlite_utils.Database) -> None:
+    db["chats"].create(
+        {
+            "id": int,
+            "type": str,
+            "title": str,
+            "active": int,
+            "created_at": str,
+            "deactivated_reason": str,
+        },
+        pk="id",
+        not_null={"active", "created_at"},
+        defaults={"active": 1},
+        if_not_exists=True,
+    )
+    db["subscriptions"].create(
+        {
+            "id": int,
+            "chat_id": int,
+            "topic": str,
+            "since_article_id": int,
+            "active": int,
+            "created_at": str,
+        },
+        pk="id",
+        not_null={"chat_id", "topic", "since_article_id", "active", "created_at"},
+        defaults={"active": 1},
+        foreign_keys=[("chat_id", "chats", "id")],
+        if_not_exists=True,
+    )
+    db["subscriptions"].create_index(["chat_id", "active"], if_not_exists=True)
+    db["outbox"].create(
+        {
+            "id": int,
+            "chat_id": int,
+            "article_id": int,
+            "subscription_id": int,
+            "status": str,
+            "attempts": int,
+            "next_attempt_at": str,
+            "created_at": str,
+            "sent_at": str,
+            "error": str,
+        },
+        pk="id",
+        not_null={"chat_id", "article_id", "status", "attempts", "created_at"},
+        defaults={"status": "pending", "attempts": 0},
+        if_not_exists=True,
+    )
+    # At most one delivery per (chat, article), ever.
+    db["outbox"].create_index(["chat_id", "article_id"], unique=True, if_not_exists=True)
+    db["outbox"].create_index(["status", "next_attempt_at"], if_not_exists=True)
+    # Small key/value state, e.g. the last article already matched against subscriptions.
+    db["state"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+
+
+MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
+    ("0001_feeds_and_articles", _feeds_and_articles),
+    ("0002_chats_subscriptions_outbox", _chats_subscriptions_outbox),
+]
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations not applied yet; return their names."""
+    db["_migrations"].create(
+        {"name": str, "applied_at": str}, pk="name", if_not_exists=True
+    )
+    done = {row["name"] for row in db["_migrations"].rows}
+    applied = []
+    for name, step in MIGRATIONS:
+        if name in done:
+            continue
+        with db.conn:
+            step(db)
+            db["_migrations"].insert(
+                {"name": name, "applied_at": datetime.now(UTC).isoformat(timespec="seconds")},
+                replace=True,
+            )
+        applied.append(name)
+    return applied

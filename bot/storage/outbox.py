@@ -1,0 +1,95 @@
+"""The outbox of topic alerts: each (chat, article) at most once, marked sent only after Telegram
+accepted it, so a crash or restart never loses or repeats an alert."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import sqlite_utils
+
+from bot.storage.database import utcnow
+
+MATCHED_THROUGH = "alerts.matched_through"
+
+
+@dataclass(slots=True)
+class Delivery:
+    """One pending alert: an article for a chat, found by a subscription."""
+
+    id: int
+    chat_id: int
+    article_id: int
+    subscription_id: int
+    attempts: int
+
+
+class Outbox:
+    """Queues alerts, hands out the due ones, and records how each send went."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def matched_through(self) -> int | None:
+        """The last article id already matched against subscriptions (None: never ran)."""
+        row = next(self.db.query("SELECT value FROM state WHERE key = ?", [MATCHED_THROUGH]), None)
+        return int(row["value"]) if row else None
+
+    def enqueue(self, matches: list[tuple[int, int, int]], matched_through: int) -> int:
+        """Queue (chat, article, subscription) alerts and move the matching cursor, atomically.
+
+        A pair already queued (or sent) is ignored; returns how many were queued.
+        """
+        now = utcnow()
+        with self.db.conn:
+            before = self.db.conn.total_changes
+            self.db.conn.executemany(
+                "INSERT OR IGNORE INTO outbox (chat_id, article_id, subscription_id, status, "
+                "attempts, next_attempt_at, created_at) VALUES (?, ?, ?, 'pending', 0, ?, ?)",
+                [(chat, article, sub, now, now) for chat, article, sub in matches],
+            )
+            queued = self.db.conn.total_changes - before
+            self.db.execute(
+                "INSERT INTO state (key, value) VALUES (?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+                [MATCHED_THROUGH, str(matched_through)],
+            )
+        return queued
+
+    def due(self, limit: int = 500) -> list[Delivery]:
+        """Pending alerts whose time has come, grouped by chat, oldest first."""
+        rows = self.db.query(
+            "SELECT id, chat_id, article_id, subscription_id, attempts FROM outbox "
+            "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY chat_id, id LIMIT ?",
+            [utcnow(), limit],
+        )
+        return [Delivery(**row) for row in rows]
+
+    def mark_sent(self, ids: list[int]) -> None:
+        """Telegram accepted these alerts."""
+        self._set(ids, "status = 'sent', sent_at = ?, error = NULL", [utcnow()])
+
+    def retry_later(self, ids: list[int], seconds: float, error: str) -> None:
+        """A temporary failure: try again after `seconds`."""
+        when = (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="seconds")
+        self._set(ids, "attempts = attempts + 1, next_attempt_at = ?, error = ?", [when, error])
+
+    def mark_failed(self, ids: list[int], error: str) -> None:
+        """A permanent failure: never try these again."""
+        self._set(ids, "status = 'failed', attempts = attempts + 1, error = ?", [error])
+
+    def counts(self) -> dict[str, int]:
+        """How many alerts are sent, pending and failed."""
+        counts = {"sent": 0, "pending": 0, "failed": 0}
+        for row in self.db.query("SELECT status, count(*) AS n FROM outbox GROUP BY status"):
+            counts[row["status"]] = row["n"]
+        return counts
+
+    def _set(self, ids: list[int], assignments: str, params: list[object]) -> None:
+        if not ids:
+            return
+        marks = ",".join("?" * len(ids))
+        with self.db.conn:
+            self.db.execute(
+                f"UPDATE outbox SET {assignments} WHERE id IN ({marks})", [*params, *ids]
+            )

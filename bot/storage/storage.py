@@ -1,0 +1,27 @@
+"""The storage facade: one database, its repositories, opened and closed together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from bot.storage.articles import ArticleStore
+from bot.storage.database import open_database
+from bot.storage.feeds import FeedStore
+from bot.storage.outbox import Outbox
+from bot.storage.subscriptions import SubscriptionStore
+
+
+class Storage:
+    """Everything newsbot keeps, in one SQLite file. Use it from one thread at a time."""
+
+    def __init__(self, path: str | Path = ":memory:") -> None:
+        self.path = str(path)
+        self.db = open_database(path)
+        self.feeds = FeedStore(self.db)
+        self.articles = ArticleStore(self.db)
+        self.subscriptions = SubscriptionStore(self.db)
+        self.outbox = Outbox(self.db)
+
+    def close(self) -> None:
+        """Close the connection (checkpointing the WAL)."""
+        self.db.conn.close()

@@ -1,0 +1,136 @@
+"""Chats and their topic subscriptions."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import sqlite_utils
+
+from bot.storage.database import utcnow
+
+
+@dataclass(slots=True)
+class Subscription:
+    """One chat's standing request for articles on a topic."""
+
+    id: int
+    chat_id: int
+    topic: str
+    since_article_id: int
+    created_at: str
+
+    @classmethod
+    def from_row(cls, row: dict[str, Any]) -> Subscription:
+        """Build from a `subscriptions` row."""
+        return cls(
+            row["id"], row["chat_id"], row["topic"], row["since_article_id"], row["created_at"]
+        )
+
+
+class SubscriptionStore:
+    """Keeps chats and their active subscriptions; follows group migrations and blocks."""
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+
+    def ensure_chat(self, chat_id: int, chat_type: str = "private", title: str | None = None) -> None:
+        """Record a chat (again active if it had been deactivated)."""
+        with self.db.conn:
+            self.db.execute(
+                "INSERT INTO chats (id, type, title, active, created_at) VALUES (?, ?, ?, 1, ?) "
+                "ON CONFLICT(id) DO UPDATE SET type = excluded.type, "
+                "title = coalesce(excluded.title, chats.title), active = 1, "
+                "deactivated_reason = NULL",
+                [chat_id, chat_type, title, utcnow()],
+            )
+
+    def add(self, chat_id: int, topic: str, since_article_id: int) -> tuple[Subscription, bool]:
+        """Subscribe a chat to a topic (its display text); return it and whether it is new."""
+        for sub in self.list(chat_id):
+            if sub.topic.casefold() == topic.casefold():
+                return sub, False
+        with self.db.conn:
+            sub_id = self.db["subscriptions"].insert(
+                {
+                    "chat_id": chat_id,
+                    "topic": topic,
+                    "since_article_id": since_article_id,
+                    "active": 1,
+                    "created_at": utcnow(),
+                }
+            ).last_pk
+        return self.get(int(sub_id)), True  # type: ignore[return-value]
+
+    def get(self, sub_id: int) -> Subscription | None:
+        """An active subscription by id."""
+        rows = list(
+            self.db.query("SELECT * FROM subscriptions WHERE id = ? AND active = 1", [sub_id])
+        )
+        return Subscription.from_row(rows[0]) if rows else None
+
+    def list(self, chat_id: int) -> list[Subscription]:
+        """A chat's active subscriptions, oldest first (the numbering users see)."""
+        return [
+            Subscription.from_row(row)
+            for row in self.db.query(
+                "SELECT * FROM subscriptions WHERE chat_id = ? AND active = 1 ORDER BY id",
+                [chat_id],
+            )
+        ]
+
+    def all_active(self) -> list[Subscription]:
+        """Every active subscription (for building the matching index)."""
+        return [
+            Subscription.from_row(row)
+            for row in self.db.query("SELECT * FROM subscriptions WHERE active = 1 ORDER BY id")
+        ]
+
+    def remove(self, chat_id: int, sub_ids: list[int]) -> int:
+        """Deactivate some of a chat's subscriptions; return how many were active."""
+        if not sub_ids:
+            return 0
+        marks = ",".join("?" * len(sub_ids))
+        with self.db.conn:
+            cursor = self.db.execute(
+                f"UPDATE subscriptions SET active = 0 WHERE chat_id = ? AND active = 1 "
+                f"AND id IN ({marks})",
+                [chat_id, *sub_ids],
+            )
+        return cursor.rowcount
+
+    def deactivate_chat(self, chat_id: int, reason: str) -> None:
+        """The chat blocked the bot or is gone: stop everything for it."""
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE chats SET active = 0, deactivated_reason = ? WHERE id = ?",
+                [reason, chat_id],
+            )
+            self.db.execute("UPDATE subscriptions SET active = 0 WHERE chat_id = ?", [chat_id])
+            self.db.execute(
+                "UPDATE outbox SET status = 'failed', error = ? "
+                "WHERE chat_id = ? AND status = 'pending'",
+                [reason, chat_id],
+            )
+
+    def migrate_chat(self, old_id: int, new_id: int) -> None:
+        """A group became a supergroup: its subscriptions and pending alerts follow it."""
+        row = next(self.db.query("SELECT * FROM chats WHERE id = ?", [old_id]), None)
+        self.ensure_chat(new_id, "supergroup", row["title"] if row else None)
+        with self.db.conn:
+            self.db.execute(
+                "UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?", [new_id, old_id]
+            )
+            self.db.execute(
+                "UPDATE OR IGNORE outbox SET chat_id = ? WHERE chat_id = ?", [new_id, old_id]
+            )
+            self.db.execute(
+                "UPDATE chats SET active = 0, deactivated_reason = ? WHERE id = ?",
+                [f"migrated to {new_id}", old_id],
+            )
+
+    def counts(self) -> dict[str, int]:
+        """Active chats and active subscriptions."""
+        chats = self.db.execute("SELECT count(*) FROM chats WHERE active = 1").fetchone()[0]
+        subs = self.db.execute("SELECT count(*) FROM subscriptions WHERE active = 1").fetchone()[0]
+        return {"chats": int(chats), "subscriptions": int(subs)}

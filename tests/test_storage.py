@@ -1,0 +1,223 @@
+"""Storage against real SQLite: migrations, deduplication, search, subscriptions, outbox."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from bot.storage import Storage, StorageError
+from bot.storage.migrations import MIGRATIONS, migrate
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Storage:
+    storage = Storage(tmp_path / "news.db")
+    yield storage
+    storage.close()
+
+
+def save(store: Storage, title: str, text: str = "Some text.", **kw: object) -> int:
+    return store.articles.save(title=title, text=text, points=["p"], **kw)  # type: ignore[arg-type]
+
+
+def test_migrations_are_recorded_and_safe_to_run_twice(store: Storage) -> None:
+    assert migrate(store.db) == []
+    names = {row["name"] for row in store.db["_migrations"].rows}
+    assert names == {name for name, _ in MIGRATIONS}
+    for _, step in MIGRATIONS:  # each step itself is idempotent too
+        step(store.db)
+    assert store.db["articles_fts"].exists()
+
+
+def test_database_uses_wal(store: Storage) -> None:
+    assert store.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_reopening_keeps_data(tmp_path: Path) -> None:
+    first = Storage(tmp_path / "a.db")
+    save(first, "Kept")
+    first.close()
+    again = Storage(tmp_path / "a.db")
+    assert [a.title for a in again.articles.latest(5)] == ["Kept"]
+    again.close()
+
+
+def test_corrupt_database_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "bad.db"
+    path.write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StorageError, match="cannot use database"):
+        Storage(path)
+
+
+def test_missing_folder_is_one_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(StorageError, match="does not exist"):
+        Storage(tmp_path / "nope" / "a.db")
+
+
+def test_same_guid_in_feed_is_found(store: Storage) -> None:
+    feed, _ = store.feeds.add("https://example.com/feed")
+    article_id = save(store, "A story", feed_id=feed.id, guid="g-1", url="https://example.com/a")
+    found = store.articles.find_existing(
+        feed_id=feed.id, guid="g-1", url="https://example.com/other", title="x", published=None
+    )
+    assert found is not None and found.id == article_id
+
+
+def test_same_url_is_found(store: Storage) -> None:
+    article_id = save(store, "A story", url="https://example.com/a")
+    found = store.articles.find_existing(
+        feed_id=None, guid=None, url="https://example.com/a", title="Else", published=None
+    )
+    assert found is not None and found.id == article_id
+
+
+def test_same_story_under_two_urls_of_one_site(store: Storage) -> None:
+    article_id = save(
+        store,
+        "Kim lambasts provinces",
+        url="https://www.example.com/news/1",
+        published="2024-02-06T11:30:00+00:00",
+    )
+    same = store.articles.find_existing(
+        feed_id=None,
+        guid=None,
+        url="https://m.example.com/amp/news/1",
+        title="Kim lambasts provinces!",
+        published="2024-02-07T09:00:00+00:00",
+    )
+    assert same is not None and same.id == article_id
+    months_later = store.articles.find_existing(
+        feed_id=None,
+        guid=None,
+        url="https://example.com/news/2",
+        title="Kim lambasts provinces",
+        published="2024-06-01T00:00:00+00:00",
+    )
+    assert months_later is None
+    other_site = store.articles.find_existing(
+        feed_id=None, guid=None, url="https://other.org/x", title="Kim lambasts provinces",
+        published=None,
+    )
+    assert other_site is None
+
+
+def test_update_replaces_content_without_duplicate(store: Storage) -> None:
+    article_id = save(store, "Old title", "Old text.", url="https://e.com/a")
+    store.articles.save(
+        title="New title", text="New text.", points=["n"], existing_id=article_id
+    )
+    assert store.articles.count() == 1
+    article = store.articles.get(article_id)
+    assert article is not None
+    assert (article.title, article.text, article.points) == ("New title", "New text.", ["n"])
+    assert store.articles.search('"new"', 5)[0].id == article_id
+    assert store.articles.search('"old"', 5) == []
+
+
+def test_search_ranks_title_matches_first(store: Storage) -> None:
+    body = save(store, "Markets", "Sanctions were discussed briefly among many other things.")
+    title = save(store, "New sanctions on Pyongyang", "The measures target oil.")
+    assert [a.id for a in store.articles.search("sanction", 5)] == [title, body]
+
+
+def test_latest_orders_by_publication(store: Storage) -> None:
+    save(store, "Older", published="2024-01-01T00:00:00+00:00")
+    save(store, "Newer", published="2024-03-01T00:00:00+00:00")
+    save(store, "Middle", published="2024-02-01T00:00:00+00:00")
+    assert [a.title for a in store.articles.latest(2)] == ["Newer", "Middle"]
+
+
+def test_feed_failure_backs_off_and_success_resets(store: Storage) -> None:
+    feed, new = store.feeds.add("https://example.com/feed")
+    assert new and store.feeds.add("https://example.com/feed") == (feed, False)
+    assert store.feeds.record_failure(feed.id, "HTTP 500", poll_seconds=60) == 1
+    assert store.feeds.record_failure(feed.id, "HTTP 500", poll_seconds=60) == 2
+    failing = store.feeds.get(feed.id)
+    assert failing is not None and not failing.healthy and failing.last_error == "HTTP 500"
+    assert store.feeds.due() == []
+    store.feeds.record_success(feed.id, status="ok", poll_seconds=60, etag='"v1"', ttl_seconds=600)
+    healthy = store.feeds.get(feed.id)
+    assert healthy is not None and healthy.healthy and healthy.etag == '"v1"'
+    assert healthy.next_poll_at is not None and healthy.last_polled_at is not None
+    assert healthy.next_poll_at > healthy.last_polled_at
+
+
+def test_removing_feed_keeps_articles(store: Storage) -> None:
+    feed, _ = store.feeds.add("https://example.com/feed")
+    save(store, "Stays", feed_id=feed.id)
+    assert store.feeds.remove(feed.id)
+    assert store.feeds.list() == []
+    assert store.articles.count() == 1
+
+
+def test_outbox_delivers_each_pair_once(store: Storage) -> None:
+    store.subscriptions.ensure_chat(7)
+    sub, _ = store.subscriptions.add(7, "sanctions", 0)
+    first = save(store, "One")
+    assert store.outbox.enqueue([(7, first, sub.id)], first) == 1
+    assert store.outbox.enqueue([(7, first, sub.id)], first) == 0  # never twice
+    due = store.outbox.due()
+    assert [(d.chat_id, d.article_id) for d in due] == [(7, first)]
+    store.outbox.mark_sent([due[0].id])
+    assert store.outbox.due() == []
+    assert store.outbox.counts() == {"sent": 1, "pending": 0, "failed": 0}
+    assert store.outbox.matched_through() == first
+
+
+def test_retry_later_hides_until_due(store: Storage) -> None:
+    store.subscriptions.ensure_chat(7)
+    sub, _ = store.subscriptions.add(7, "x", 0)
+    store.outbox.enqueue([(7, save(store, "One"), sub.id)], 1)
+    store.outbox.retry_later([store.outbox.due()[0].id], 3600, "flood")
+    assert store.outbox.due() == []
+    assert store.outbox.counts()["pending"] == 1
+
+
+def test_blocked_chat_is_deactivated(store: Storage) -> None:
+    store.subscriptions.ensure_chat(7)
+    sub, _ = store.subscriptions.add(7, "x", 0)
+    store.outbox.enqueue([(7, save(store, "One"), sub.id)], 1)
+    store.subscriptions.deactivate_chat(7, "Forbidden: bot was blocked by the user")
+    assert store.subscriptions.list(7) == []
+    assert store.outbox.due() == []
+    assert store.subscriptions.counts() == {"chats": 0, "subscriptions": 0}
+
+
+def test_group_migration_keeps_subscriptions(store: Storage) -> None:
+    store.subscriptions.ensure_chat(-5, "group", "Readers")
+    store.subscriptions.add(-5, "x", 0)
+    store.subscriptions.migrate_chat(-5, -1005)
+    assert [s.topic for s in store.subscriptions.list(-1005)] == ["x"]
+    assert store.subscriptions.list(-5) == []
+
+
+def test_duplicate_topic_is_not_added_twice(store: Storage) -> None:
+    store.subscriptions.ensure_chat(1)
+    first, new = store.subscriptions.add(1, "Sanctions", 0)
+    again, new_again = store.subscriptions.add(1, "sanctions", 0)
+    assert new and not new_again and first.id == again.id
+
+
+def test_concurrent_connections_do_not_lock(tmp_path: Path) -> None:
+    writer = Storage(tmp_path / "c.db")
+    reader = sqlite3.connect(tmp_path / "c.db")
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM articles").fetchone()  # an open read transaction
+    save(writer, "Written while a reader reads")  # WAL: no "database is locked"
+    reader.rollback()
+    assert reader.execute("SELECT count(*) FROM articles").fetchone()[0] == 1
+    reader.close()
+    writer.close()
+
+
+def test_configured_feeds_are_added_once(store: Storage) -> None:
+    urls = ("https://a.example/feed", "https://b.example/feed")
+    assert [f.url for f in store.feeds.add_configured(urls)] == list(urls)
+    feed = store.feeds.get_by_url(urls[0])
+    assert feed is not None and store.feeds.remove(feed.id)
+    assert store.feeds.add_configured(urls) == []  # a removed feed stays removed
+    assert [f.url for f in store.feeds.add_configured((*urls, "https://c.example/f"))] == [
+        "https://c.example/f"
+    ]
