@@ -47,8 +47,9 @@ class Settings:
     fetch_timeout: float = 20.0
     max_download_bytes: int = 5_000_000
     fetch_concurrency: int = 8
+    fetch_host_delay: float = 0.5
     user_rate_per_minute: int = 10
-    log_level: str = "INFO"
+    log_level: str | None = None  # None: INFO for `newsbot run`, WARNING for other commands
 
 
 def _flag(name: str, raw: str) -> bool:
@@ -140,6 +141,7 @@ _PARSERS: dict[str, tuple[str, Callable[[str, str], object]]] = {
     "NEWSBOT_FETCH_TIMEOUT": ("fetch_timeout", _float(1, 300)),
     "NEWSBOT_MAX_DOWNLOAD_BYTES": ("max_download_bytes", _int(10_000, 100_000_000)),
     "NEWSBOT_FETCH_CONCURRENCY": ("fetch_concurrency", _int(1, 64)),
+    "NEWSBOT_FETCH_HOST_DELAY": ("fetch_host_delay", _float(0, 60)),
     "NEWSBOT_USER_RATE_PER_MINUTE": ("user_rate_per_minute", _int(1, 1000)),
     "NEWSBOT_LOG_LEVEL": ("log_level", _log_level),
 }

@@ -26,6 +26,7 @@ from bot.ingest.urls import canonical_url, is_http_url
 from bot.keypoints import KeyPointExtractor, detect_language
 from bot.models import Article
 from bot.storage import Delivery, Feed, Storage, Subscription
+from bot.storage.articles import site_of
 from bot.topics import Topic, TopicError, parse_topic, search_to_fts, to_fts_query, tokenize
 
 log = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ class Newsroom:
             max_bytes=s.max_download_bytes,
             timeout=s.fetch_timeout,
             concurrency=s.fetch_concurrency,
+            host_delay=s.fetch_host_delay,
         )
         self.poller = Poller(
             self.storage,
@@ -146,6 +148,8 @@ class Newsroom:
                 raise NewsbotError(f"There is no article #{target.lstrip('#')}.")
         elif is_http_url(target):
             article = await self._article_from_url(target)
+        elif re.match(r"[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) and "://" in target:
+            raise NewsbotError("Only http:// and https:// links can be fetched.")
         else:
             raise NewsbotError("Send a link (https://...) or an article number, e.g. 42.")
         if count != len(article.points) and count != self.settings.key_points:
@@ -173,7 +177,11 @@ class Newsroom:
             extracted = await self.run.cpu(extract_page, page.body, page.url)
         except (FetchError, UnsafeURLError, ExtractError) as exc:
             raise NewsbotError(f"I could not read that page: {exc}") from None
-        final_url = canonical_url(extracted.url or page.url)
+        final_url = canonical_url(page.url)
+        if extracted.url and site_of(extracted.url) == site_of(final_url):
+            # A page may name its canonical address, but only on its own site: another
+            # site's page must never be stored as (and shown for) that site's article.
+            final_url = canonical_url(extracted.url)
         language = detect_language(extracted.text, extracted.language)
         key_points = await self.run.cpu(
             self.extractor.key_points,

@@ -36,8 +36,9 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return 2
+    quiet = args.command != "run" and settings.log_level is None  # the CLI prints, not logs
     logging.basicConfig(
-        level="DEBUG" if args.verbose else settings.log_level,
+        level="DEBUG" if args.verbose else "WARNING" if quiet else settings.log_level or "INFO",
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
@@ -50,3 +51,6 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsbot: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # e.g. `newsbot latest | head`: the reader has had enough
+        sys.stderr.close()
+        return 0

@@ -26,10 +26,12 @@ def short_date(iso: str | None) -> str:
     return f"{when.day} {when:%b %Y}"
 
 
-def print_article(article: Article, out: TextIO = sys.stdout) -> None:
+def print_article(article: Article, out: TextIO | None = None) -> None:
     """Title, source and date, key points as bullets, then the link."""
+    out = out or sys.stdout
     width = min(shutil.get_terminal_size((100, 20)).columns, 100)
-    out.write(f"{_style(f'#{article.id}', '2', out)} {_style(article.title, '1', out)}\n")
+    if article.id:
+        out.write(f"{_style(f'#{article.id}', '2', out)} {_style(article.title, '1', out)}\n")
     meta = " · ".join(x for x in (article.source, short_date(article.published)) if x)
     if meta:
         out.write(f"   {_style(meta, '3', out)}\n")
@@ -42,8 +44,9 @@ def print_article(article: Article, out: TextIO = sys.stdout) -> None:
     out.write("\n")
 
 
-def print_articles(articles: list[Article], empty: str, out: TextIO = sys.stdout) -> None:
+def print_articles(articles: list[Article], empty: str, out: TextIO | None = None) -> None:
     """Every article, or one line saying there is nothing."""
+    out = out or sys.stdout
     if not articles:
         out.write(empty + "\n")
     for article in articles:

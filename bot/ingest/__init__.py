@@ -1,0 +1,1 @@
+"""Getting news in from the network: safe fetching, feed and page parsing, URL forms, OPML."""

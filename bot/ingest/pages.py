@@ -1,0 +1,150 @@
+"""Pull an article's main text and metadata out of a web page; tell pages from feeds."""
+
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass
+from datetime import datetime
+from urllib.parse import urljoin
+
+import trafilatura
+from lxml.html import HtmlElement
+from trafilatura.utils import load_html
+
+from bot.errors import NewsbotError
+from bot.ingest.feeds import iso_utc, language_code
+from bot.ingest.urls import is_http_url
+
+_FEED_TYPES = ("rss", "atom", "rdf", "feed+json")
+_FEED_ROOT = re.compile(rb"^<(?:[\w.-]+:)?(?:rss|feed|rdf)\b", re.I)
+_XML_PROLOGUE = re.compile(rb"^(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s+)*", re.S | re.I)
+_SNIFF_BYTES = 4096
+_DATE_PARAMS = {
+    "original_date": True,
+    "extensive_search": True,
+    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
+}
+
+
+class ExtractError(NewsbotError):
+    """The document holds no readable article; the message says so in plain words."""
+
+
+@dataclass(slots=True)
+class ExtractedPage:
+    """The readable part of a web page."""
+
+    url: str | None  # the page's own canonical link, if it declares one
+    title: str
+    text: str  # plain text, paragraphs separated by a blank line
+    author: str | None
+    published: str | None  # ISO 8601, UTC
+    language: str | None
+
+
+def _head_start(body: bytes) -> bytes:
+    """The first bytes of `body` as ASCII-compatible bytes, BOM and XML prologue skipped."""
+    head = body[:_SNIFF_BYTES]
+    for bom, encoding in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if head.startswith(bom):
+            head = head[len(bom) :].decode(encoding, "ignore").encode("utf-8")
+            break
+    head = head.removeprefix(codecs.BOM_UTF8)
+    prologue = _XML_PROLOGUE.match(head)
+    return head[prologue.end() :] if prologue else head
+
+
+def looks_like_feed(body: bytes, content_type: str) -> bool:
+    """Whether a download is a feed (RSS, Atom, RDF, JSON Feed) rather than a page."""
+    media_type = content_type.split(";", 1)[0].strip().lower()
+    if any(kind in media_type for kind in _FEED_TYPES):
+        return True
+    start = _head_start(body)
+    if start.startswith(b"{"):
+        return b"jsonfeed.org/version" in start
+    return bool(_FEED_ROOT.match(start))
+
+
+def _is_binary(html: bytes | str) -> bool:
+    if isinstance(html, str):
+        return "\x00" in html[:_SNIFF_BYTES]
+    head = html[:_SNIFF_BYTES]
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return False
+    return b"\x00" in head
+
+
+def _canonical(tree: HtmlElement, url: str) -> str | None:
+    for xpath in ('.//link[@rel="canonical"]/@href', './/meta[@property="og:url"]/@content'):
+        for href in tree.xpath(xpath):
+            link = urljoin(url, str(href).strip())
+            if is_http_url(link):
+                return link
+    return None
+
+
+def _language(tree: HtmlElement) -> str | None:
+    for value in tree.xpath(
+        '/html/@lang | /html/@xml:lang | .//meta[@http-equiv="content-language"]/@content'
+        ' | .//meta[@property="og:locale"]/@content'
+    ):
+        code = language_code(str(value))
+        if code:
+            return code
+    return None
+
+
+def _published(raw: object) -> str | None:
+    if not isinstance(raw, str) or not raw:
+        return None
+    try:
+        return iso_utc(datetime.fromisoformat(raw))
+    except ValueError:
+        return None
+
+
+def _paragraphs(text: str, title: str) -> str:
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    lines = [line for line in lines if line]
+    if lines and title and lines[0] == title:
+        lines.pop(0)  # the headline repeated as the first line of the body
+    return "\n\n".join(lines)
+
+
+def extract_page(html: bytes | str, url: str) -> ExtractedPage:
+    """The main text and metadata of the HTML page fetched from `url`.
+
+    Raises ExtractError for an empty or binary document, or a page with no main text.
+    """
+    if not html.strip():
+        raise ExtractError("the page is empty")
+    if _is_binary(html):
+        raise ExtractError("that link is not a web page")
+    tree = load_html(html)
+    if tree is None:
+        raise ExtractError("that link is not a readable web page")
+    canonical = _canonical(tree, url)
+    language = _language(tree)
+    document = trafilatura.bare_extraction(
+        tree,
+        url=url,
+        include_comments=False,
+        favor_precision=True,
+        with_metadata=True,
+        date_extraction_params=_DATE_PARAMS,
+    )
+    text = getattr(document, "text", None) or ""
+    title = " ".join((getattr(document, "title", None) or "").split())
+    body = _paragraphs(text, title)
+    if not body:
+        raise ExtractError("I couldn't find an article on that page")
+    author = getattr(document, "author", None)
+    return ExtractedPage(
+        url=canonical,
+        title=title,
+        text=body,
+        author=author if isinstance(author, str) and author else None,
+        published=_published(getattr(document, "date", None)),
+        language=language,
+    )

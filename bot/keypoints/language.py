@@ -1,0 +1,96 @@
+"""Detect an article's language (ISO 639-1) from a feed hint or from its text, with no downloads."""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+import pycountry
+
+from bot.keypoints.lexicon import stop_words
+
+# Scripts that identify one language on their own: (first code point, last code point, language).
+_SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
+    (0xAC00, 0xD7AF, "ko"),  # Hangul syllables
+    (0x1100, 0x11FF, "ko"),  # Hangul jamo
+    (0x3130, 0x318F, "ko"),  # Hangul compatibility jamo
+    (0x3040, 0x30FF, "ja"),  # Hiragana and Katakana
+    (0x4E00, 0x9FFF, "zh"),  # CJK unified ideographs (Han)
+    (0x0400, 0x04FF, "ru"),  # Cyrillic
+    (0x0370, 0x03FF, "el"),  # Greek
+    (0x0590, 0x05FF, "he"),  # Hebrew
+    (0x0600, 0x06FF, "ar"),  # Arabic
+    (0x0E00, 0x0E7F, "th"),  # Thai
+    (0x0900, 0x097F, "hi"),  # Devanagari
+)
+_UKRAINIAN_LETTERS = frozenset("єіїґЄІЇҐ")
+_PERSIAN_LETTERS = frozenset("پچژگ")
+# Latin-script languages told apart by how many of their stop words a text uses.
+_LATIN_CANDIDATES = ("en", "de", "fr", "es", "it", "pt", "sv", "pl", "cs", "sk")
+_WORD = re.compile(r"[^\W\d_]+")
+_SAMPLE_CHARS = 4000
+
+
+@lru_cache(maxsize=256)
+def normalize_language_code(code: str | None) -> str | None:
+    """Turn a tag such as "en-US", "ko_KR" or "eng" into an ISO 639-1 code, or None if not valid."""
+    if not code:
+        return None
+    primary = re.split(r"[-_.@\s]", code.strip().lower(), maxsplit=1)[0]
+    if len(primary) == 2 and primary.isalpha():
+        found = pycountry.languages.get(alpha_2=primary)
+    elif len(primary) == 3 and primary.isalpha():
+        found = pycountry.languages.get(alpha_3=primary)
+    else:
+        return None
+    alpha_2: str | None = getattr(found, "alpha_2", None) if found is not None else None
+    return alpha_2
+
+
+def detect_language(text: str, hint: str | None = None) -> str:
+    """The language of `text` as an ISO 639-1 code; a valid `hint` (feed or page language) wins."""
+    hinted = normalize_language_code(hint)
+    if hinted is not None:
+        return hinted
+    sample = text[:_SAMPLE_CHARS]
+    by_script = _language_from_script(sample)
+    if by_script is not None:
+        return by_script
+    return _language_from_stop_words(sample)
+
+
+def _language_from_script(sample: str) -> str | None:
+    counts: dict[str, int] = {}
+    latin = 0
+    for char in sample:
+        point = ord(char)
+        if point < 0x250:
+            latin += char.isalpha()
+            continue
+        for first, last, language in _SCRIPT_RANGES:
+            if first <= point <= last:
+                counts[language] = counts.get(language, 0) + 1
+                break
+    if not counts:
+        return None
+    if counts.get("ja") and counts.get("ja", 0) * 5 >= counts.get("zh", 0):
+        counts["ja"] += counts.pop("zh", 0)  # Japanese mixes kana with Han characters
+    language, count = max(counts.items(), key=lambda item: item[1])
+    if count < latin:
+        return None
+    if language == "ru" and any(char in _UKRAINIAN_LETTERS for char in sample):
+        return "uk"
+    if language == "ar" and any(char in _PERSIAN_LETTERS for char in sample):
+        return "fa"
+    return language
+
+
+def _language_from_stop_words(sample: str) -> str:
+    words = [word.lower() for word in _WORD.findall(sample)]
+    best, best_hits = "en", 0
+    for language in _LATIN_CANDIDATES:
+        vocabulary = stop_words(language)
+        hits = sum(word in vocabulary for word in words)
+        if hits > best_hits:
+            best, best_hits = language, hits
+    return best

@@ -1,0 +1,117 @@
+"""A sumy summarizer for key points: word-recurrence centrality, vectorised, redundancy-aware."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+from sumy.models.dom import ObjectDocumentModel, Sentence
+from sumy.summarizers._summarizer import AbstractSummarizer
+
+from bot.keypoints.stemming import CachedStemmer
+
+Matrix = NDArray[np.float64]
+
+
+@dataclass(frozen=True, slots=True)
+class Weights:
+    """How sentences are rated and chosen (tuned on the BBC dev split, see bench/README.md)."""
+
+    recurrence: float = 1.0  # how often the sentence's words recur in the rest of the article
+    centrality: float = 0.2  # mean tf-idf cosine similarity to the other sentences
+    redundancy: float = 0.35  # penalty per unit of similarity to a sentence already chosen
+    duplicate: float = 0.9  # similarity at which a sentence counts as a repeat
+
+
+class KeyPointSummarizer(AbstractSummarizer):  # type: ignore[misc]
+    """Rates sentences by how much of the article's recurring vocabulary they carry.
+
+    A sentence's recurrence score is, over its (stemmed, non-stop) words, the number of times
+    each word occurs in the other sentences: the degree of the sentence in the word-overlap
+    graph, which favours long, on-topic sentences. A small tf-idf centrality term sharpens it.
+    Sentences are picked greedily, each penalised by its similarity to those already picked
+    (maximal marginal relevance), and returned in document order.
+    """
+
+    def __init__(
+        self, stemmer: CachedStemmer, stop_words: frozenset[str], weights: Weights = Weights()
+    ) -> None:
+        super().__init__(stemmer)
+        self._stems = stemmer
+        self._stop_words = stop_words
+        self.weights = weights
+
+    def __call__(
+        self, document: ObjectDocumentModel, sentences_count: int
+    ) -> tuple[Sentence, ...]:
+        sentences: tuple[Sentence, ...] = document.sentences
+        if len(sentences) <= sentences_count:
+            return sentences
+        counts = self._term_counts(sentences)
+        similarity = _cosine_similarity(counts)
+        ratings = self._rate(counts, similarity)
+        chosen = self._select(ratings, similarity, sentences_count)
+        return tuple(sentences[index] for index in sorted(chosen))
+
+    def _term_counts(self, sentences: Sequence[Sentence]) -> Matrix:
+        """Sentence-by-term matrix of stem counts, stop words left out."""
+        stop_words = self._stop_words
+        words = [
+            [word for word in map(str.lower, sentence.words) if word not in stop_words]
+            for sentence in sentences
+        ]
+        stems = self._stems.stem_all(word for sentence_words in words for word in sentence_words)
+        vocabulary: dict[str, int] = {}
+        rows: list[int] = []
+        columns: list[int] = []
+        for row, sentence_words in enumerate(words):
+            for word in sentence_words:
+                rows.append(row)
+                columns.append(vocabulary.setdefault(stems[word], len(vocabulary)))
+        counts = np.zeros((len(sentences), max(1, len(vocabulary))))
+        np.add.at(counts, (rows, columns), 1.0)
+        return counts
+
+    def _rate(self, counts: Matrix, similarity: Matrix) -> Matrix:
+        totals = counts.sum(axis=0)
+        recurrence = counts @ (totals - 1.0)
+        centrality = similarity.sum(axis=1)
+        weights = self.weights
+        rating: Matrix = weights.recurrence * _scaled(recurrence) + weights.centrality * _scaled(
+            centrality
+        )
+        return rating
+
+    def _select(self, ratings: Matrix, similarity: Matrix, count: int) -> list[int]:
+        weights = self.weights
+        chosen: list[int] = []
+        available = np.ones(len(ratings), dtype=bool)
+        closest = np.zeros(len(ratings))  # similarity to the nearest sentence chosen so far
+        while len(chosen) < count and available.any():
+            value = np.where(available, ratings - weights.redundancy * closest, -np.inf)
+            best = int(np.argmax(value))
+            chosen.append(best)
+            closest = np.maximum(closest, similarity[best])
+            available &= closest < weights.duplicate
+            available[best] = False
+        return chosen
+
+
+def _cosine_similarity(counts: Matrix) -> Matrix:
+    """Cosine similarity of the sentences' tf-idf vectors (sentences as documents), diagonal 0."""
+    documents = counts.shape[0]
+    frequency = np.count_nonzero(counts, axis=0)
+    vectors = np.log1p(counts) * np.log((documents + 1.0) / (frequency + 0.5))
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    vectors /= np.where(norms > 0.0, norms, 1.0)
+    similarity: Matrix = vectors @ vectors.T
+    np.fill_diagonal(similarity, 0.0)
+    return similarity
+
+
+def _scaled(values: Matrix) -> Matrix:
+    """`values` divided by their maximum (left alone when that is not positive)."""
+    top = float(values.max())
+    return values / top if top > 0.0 else values

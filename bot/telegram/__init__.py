@@ -1,0 +1,1 @@
+"""Telegram front end: everything that knows about Telegram messages and updates."""

@@ -1,0 +1,117 @@
+"""Reading the news: /latest, /search with its "More" button, and /sources."""
+
+from __future__ import annotations
+
+import hashlib
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+from telegram.ext import ContextTypes
+
+from bot.errors import NewsbotError
+from bot.newsroom import MAX_LIST
+from bot.storage import Feed
+from bot.telegram.access import throttle
+from bot.telegram.handlers.common import newsroom_of, query_text, reply, reply_text, usage
+from bot.telegram.render import escape, render_article, render_articles, split_messages
+
+DEFAULT_LATEST = 5
+PAGE = 5
+MORE_PATTERN = r"^more:search:\d{1,6}:[0-9a-f]{12}$"
+SEARCHES_KEY = "searches"  # chat_data: short key -> query, for the "More" button
+SAVED_SEARCHES = 20
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the newest articles: /latest [N] [topic]."""
+    args = list(context.args or [])
+    count = DEFAULT_LATEST
+    if args and args[0].isdigit():
+        count = int(args.pop(0))
+        if count < 1:
+            raise usage(f"/latest [N] [topic], with N from 1 to {MAX_LIST}")
+    topic = " ".join(args) or None
+    articles = await newsroom_of(context).latest(min(count, MAX_LIST), topic)
+    if not articles:
+        await reply_text(
+            update, f"Nothing on {topic} yet." if topic else "No articles yet: try again soon."
+        )
+        return
+    header = f"Latest on {topic}" if topic else "Latest news"
+    await reply(update, render_articles(articles, header=header))
+
+
+async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Find articles, best match first: /search <words, "phrases", -excluded>."""
+    query = query_text(context)
+    if not query:
+        raise usage('/search <words>, e.g. /search "north korea" -sport')
+    throttle(update, context)
+    await _send_results(update, context, query, 0)
+
+
+async def more_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the next page of a search (the "More" button)."""
+    callback = update.callback_query
+    assert callback is not None and callback.data is not None
+    _, _, offset, key = callback.data.split(":")
+    query = (context.chat_data or {}).get(SEARCHES_KEY, {}).get(key)
+    if query is None:
+        raise NewsbotError("That search is too old: run /search again.")
+    throttle(update, context)
+    await callback.answer()
+    await callback.edit_message_reply_markup(None)  # one press per button
+    await _send_results(update, context, query, int(offset))
+
+
+async def _send_results(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, offset: int
+) -> None:
+    found = await newsroom_of(context).search(query, PAGE + 1, offset)
+    if not found:
+        await reply_text(update, "No more results." if offset else f"Nothing found for {query}.")
+        return
+    page = found[:PAGE]
+    first, last = offset + 1, offset + len(page)
+    blocks = [f"<b>Results {first}–{last} for {escape(query)}</b>"]
+    blocks += [render_article(a, index=n) for n, a in enumerate(page, start=first)]
+    keyboard = None
+    if len(found) > PAGE:
+        data = f"more:search:{offset + PAGE}:{_remember(context, query)}"
+        keyboard = InlineKeyboardMarkup.from_button(
+            InlineKeyboardButton("More", callback_data=data)
+        )
+    await reply(update, split_messages(blocks), keyboard=keyboard)
+
+
+def _remember(context: ContextTypes.DEFAULT_TYPE, query: str) -> str:
+    """Keep a query under a short key (callback data holds at most 64 bytes)."""
+    key = hashlib.blake2s(query.encode(), digest_size=6).hexdigest()
+    assert context.chat_data is not None
+    saved: dict[str, str] = context.chat_data.setdefault(SEARCHES_KEY, {})
+    saved.pop(key, None)
+    saved[key] = query
+    while len(saved) > SAVED_SEARCHES:
+        del saved[next(iter(saved))]
+    return key
+
+
+async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List the feeds the bot follows, with their health."""
+    feeds = await newsroom_of(context).feeds()
+    if not feeds:
+        await reply_text(update, "I follow no feeds yet; an admin can add one with /addfeed <url>.")
+        return
+    blocks = [f"<b>Sources ({len(feeds)})</b>"] + [_feed_line(feed) for feed in feeds]
+    await reply(update, split_messages(blocks, separator="\n"))
+
+
+def _feed_line(feed: Feed) -> str:
+    name = escape(feed.title or feed.url)
+    if feed.healthy:
+        health = "✅ never read yet" if feed.last_polled_at is None else "✅ ok"
+    else:
+        health = f"⚠️ failing ({feed.failures}×): {escape((feed.last_error or '')[:200])}"
+    return (
+        f"#{feed.id} <b>{name}</b> · {feed.articles} articles · {health}\n"
+        f"<code>{escape(feed.url)}</code>"
+    )

@@ -1,0 +1,128 @@
+"""Topic subscriptions: /subscribe, /unsubscribe, /subscriptions and their remove buttons."""
+
+from __future__ import annotations
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes
+
+from bot.errors import NewsbotError
+from bot.storage import Subscription
+from bot.telegram.access import require_chat_admin
+from bot.telegram.handlers.common import newsroom_of, query_text, reply, reply_text, usage
+from bot.telegram.render import MAX_MESSAGE, escape, render_articles, split_messages, truncate_html
+
+LIST_PATTERN = r"^subs:rm:\d+$"
+ALERT_PATTERN = r"^alert:unsub:\d+$"
+BUTTON_TOPIC_CHARS = 40
+
+
+def alert_button(sub_id: int, topic: str) -> InlineKeyboardButton:
+    """The "Unsubscribe" button under an alert digest."""
+    return InlineKeyboardButton(
+        f"Unsubscribe: {_short(topic)}", callback_data=f"alert:unsub:{sub_id}"
+    )
+
+
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Subscribe this chat to a topic and show its latest articles: /subscribe <topic>."""
+    topic = query_text(context)
+    if not topic:
+        raise usage('/subscribe <topic>, e.g. /subscribe bitcoin or /subscribe "north korea"')
+    await require_chat_admin(update, context)
+    chat = update.effective_chat
+    assert chat is not None
+    sub, new, preview = await newsroom_of(context).subscribe(
+        chat.id, topic, chat.type, chat.title or chat.full_name
+    )
+    if new:
+        lead = f"Subscribed to {sub.topic}: I'll post new articles on it here."
+    else:
+        lead = f"This chat is already subscribed to {sub.topic}."
+    messages = [escape(lead)]
+    if preview:
+        messages += render_articles(preview, header=f"Latest on {sub.topic}")
+    await reply(update, split_messages(messages))
+
+
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop subscriptions: /unsubscribe <topic, number or all>."""
+    what = query_text(context)
+    if not what:
+        raise usage("/unsubscribe <topic, number or all> (numbers as in /subscriptions)")
+    await require_chat_admin(update, context)
+    chat = update.effective_chat
+    assert chat is not None
+    removed = await newsroom_of(context).unsubscribe(chat.id, what)
+    await reply_text(update, "Unsubscribed from " + ", ".join(s.topic for s in removed) + ".")
+
+
+async def subscriptions(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List this chat's subscriptions, each with a button to remove it."""
+    chat = update.effective_chat
+    assert chat is not None
+    text, keyboard = _listing(await newsroom_of(context).subscriptions(chat.id))
+    await reply(update, [text], keyboard=keyboard)
+
+
+async def remove_button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Remove the subscription whose button was pressed in /subscriptions; refresh the list."""
+    callback = update.callback_query
+    assert callback is not None
+    topic = await _remove_pressed(update, context)
+    await callback.answer(f"Unsubscribed from {topic}.")
+    chat = update.effective_chat
+    assert chat is not None
+    text, keyboard = _listing(await newsroom_of(context).subscriptions(chat.id))
+    await callback.edit_message_text(text, reply_markup=keyboard)
+
+
+async def alert_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Stop the subscription named by an alert's "Unsubscribe" button; drop that button."""
+    callback = update.callback_query
+    assert callback is not None
+    topic = await _remove_pressed(update, context)
+    await callback.answer(f"Unsubscribed from {topic}.")
+    message = callback.message
+    markup = message.reply_markup if isinstance(message, Message) else None
+    rows = [
+        [button]
+        for row in (markup.inline_keyboard if markup else ())
+        for button in row
+        if button.callback_data != callback.data
+    ]
+    await callback.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+
+
+async def _remove_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
+    """Unsubscribe the subscription a button names; return its topic."""
+    callback, chat = update.callback_query, update.effective_chat
+    assert callback is not None and callback.data is not None and chat is not None
+    await require_chat_admin(update, context)
+    sub_id = int(callback.data.rsplit(":", 1)[1])
+    try:
+        removed = await newsroom_of(context).unsubscribe(chat.id, f"#{sub_id}")
+    except NewsbotError:
+        raise NewsbotError("That subscription was already removed.") from None
+    return removed[0].topic
+
+
+def _listing(subs: list[Subscription]) -> tuple[str, InlineKeyboardMarkup | None]:
+    """The numbered list of subscriptions and its remove buttons."""
+    if not subs:
+        return escape("No subscriptions here yet. Try /subscribe bitcoin."), None
+    lines = [f"<b>Subscriptions ({len(subs)})</b>"]
+    lines += [f"{number}. {escape(sub.topic)}" for number, sub in enumerate(subs, start=1)]
+    lines.append(escape("Remove one with a button below or /unsubscribe <number>."))
+    buttons = [
+        [
+            InlineKeyboardButton(
+                f"✖ {number}. {_short(sub.topic)}", callback_data=f"subs:rm:{sub.id}"
+            )
+        ]
+        for number, sub in enumerate(subs, start=1)
+    ]
+    return truncate_html("\n".join(lines), MAX_MESSAGE), InlineKeyboardMarkup(buttons)
+
+
+def _short(topic: str) -> str:
+    return topic if len(topic) <= BUTTON_TOPIC_CHARS else topic[: BUTTON_TOPIC_CHARS - 1] + "…"

@@ -1,0 +1,188 @@
+"""Render articles as Telegram HTML messages that always fit Telegram's size limit.
+
+Length is counted conservatively: Telegram measures a message in UTF-16 code units *after*
+parsing the entities, but every function here counts the raw HTML string (tags and entity
+references included) in UTF-16 code units, so a message accepted here is never too long
+for Telegram. Characters outside the Basic Multilingual Plane (most emoji) count as 2.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterable
+from datetime import datetime
+from urllib.parse import urlsplit
+
+from bot.models import Article
+
+MAX_MESSAGE = 4096
+
+TITLE_MAX_CHARS = 256  # longer titles are cut before escaping, so a header stays small
+SOURCE_MAX_CHARS = 100
+URL_MAX_CHARS = 1024  # longer (or non-http) URLs are not linked
+ELLIPSIS = "…"
+BULLET = "•"
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+# One indivisible piece of our HTML: a tag, an entity reference, or a single character.
+_PIECE_RE = re.compile(r"<[^>]*>|&[^;&<>\s]*;|.", re.DOTALL)
+_TAG_RE = re.compile(r"<(/?)([a-z]+)")
+
+
+def utf16_len(text: str) -> int:
+    """Length of ``text`` in UTF-16 code units, the unit Telegram's limits are given in."""
+    return len(text.encode("utf-16-le", "surrogatepass")) // 2
+
+
+def escape(text: str) -> str:
+    """Escape plain text for Telegram HTML text content (``&``, ``<`` and ``>``)."""
+    return html.escape(text, quote=False)
+
+
+def truncate_html(markup: str, limit: int) -> str:
+    """Cut well-formed ``markup`` to at most ``limit`` UTF-16 units, ending with "…".
+
+    The cut falls between characters, never inside a tag or an entity reference, and every
+    tag still open at the cut is closed. Markup that already fits is returned unchanged.
+    """
+    if limit < 1:
+        raise ValueError("limit must be at least 1")
+    if utf16_len(markup) <= limit:
+        return markup
+    budget = limit - utf16_len(ELLIPSIS)
+    kept: list[str] = []
+    open_tags: list[str] = []
+    used = 0
+    closing = 0  # length of the closing tags needed for open_tags
+    for match in _PIECE_RE.finditer(markup):
+        piece = match.group()
+        cost = utf16_len(piece)
+        tag = _TAG_RE.match(piece)
+        if tag and tag.group(1):
+            # A closing tag shrinks what must be appended later: always affordable.
+            if open_tags:
+                closing -= len(open_tags.pop()) + 3
+        elif tag:
+            closer = len(tag.group(2)) + 3
+            if used + cost + closing + closer > budget:
+                break
+            open_tags.append(tag.group(2))
+            closing += closer
+        elif used + cost + closing > budget:
+            break
+        kept.append(piece)
+        used += cost
+    while kept and kept[-1].isspace():
+        kept.pop()
+    closers = "".join(f"</{name}>" for name in reversed(open_tags))
+    return "".join(kept) + ELLIPSIS + closers
+
+
+def split_messages(
+    blocks: list[str], limit: int = MAX_MESSAGE, separator: str = "\n\n"
+) -> list[str]:
+    """Pack rendered blocks into as few messages of at most ``limit`` units as possible.
+
+    Messages are only split between blocks; a block that alone exceeds the limit is cut
+    with :func:`truncate_html` and sent as its own message.
+    """
+    messages: list[str] = []
+    current: list[str] = []
+    current_len = 0
+    sep_len = utf16_len(separator)
+    for block in blocks:
+        block = truncate_html(block, limit)
+        size = utf16_len(block)
+        if current and current_len + sep_len + size <= limit:
+            current.append(block)
+            current_len += sep_len + size
+            continue
+        if current:
+            messages.append(separator.join(current))
+        current, current_len = [block], size
+    if current:
+        messages.append(separator.join(current))
+    return messages
+
+
+def _clean(text: str | None, max_chars: int | None = None) -> str:
+    """Collapse whitespace (titles and points are one line each), optionally cap the length."""
+    words = " ".join((text or "").split())
+    if max_chars is None or len(words) <= max_chars:
+        return words
+    return words[: max_chars - 1].rstrip() + ELLIPSIS
+
+
+def _format_date(published: str | None) -> str:
+    """An ISO 8601 timestamp as a day like 5 Mar 2024; empty when missing or unparseable."""
+    if not published:
+        return ""
+    try:
+        moment = datetime.fromisoformat(published.strip())
+    except ValueError:
+        return ""
+    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
+
+
+def _link_target(url: str | None) -> str | None:
+    """The URL if it is worth linking: absolute http(s) and not absurdly long."""
+    if not url:
+        return None
+    url = url.strip()
+    if len(url) > URL_MAX_CHARS or any(ch.isspace() for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return url
+
+
+def render_article(article: Article, *, with_points: bool = True, index: int | None = None) -> str:
+    """One article as a block: bold linked title, "source · date · #id", then its key points.
+
+    The result is at most :data:`MAX_MESSAGE` UTF-16 units however long the fields are.
+    """
+    title = escape(_clean(article.title, TITLE_MAX_CHARS) or "Untitled")
+    target = _link_target(article.url)
+    if target is not None:
+        title = f'<a href="{html.escape(target, quote=True)}">{title}</a>'
+    heading = f"<b>{title}</b>"
+    if index is not None:
+        heading = f"{index}. {heading}"
+    meta = [
+        part
+        for part in (
+            escape(_clean(article.source, SOURCE_MAX_CHARS)),
+            _format_date(article.published),
+            f"#{article.id}",
+        )
+        if part
+    ]
+    lines = [heading, f"<i>{' · '.join(meta)}</i>"]
+    if with_points:
+        # Points are not capped one by one: the block-level cut below keeps as many as fit.
+        lines.extend(f"{BULLET} {escape(_clean(point))}" for point in article.points)
+    return truncate_html("\n".join(lines), MAX_MESSAGE)
+
+
+def render_articles(
+    articles: Iterable[Article], *, header: str | None = None, with_points: bool = True
+) -> list[str]:
+    """A numbered list of articles under an optional bold header, split into messages."""
+    blocks = [f"<b>{escape(header)}</b>"] if header else []
+    blocks.extend(
+        render_article(article, with_points=with_points, index=number)
+        for number, article in enumerate(articles, start=1)
+    )
+    return split_messages(blocks)
+
+
+def render_digest(topic: str, articles: Iterable[Article]) -> list[str]:
+    """An alert digest: "🔔 New on <topic>: N articles" followed by the articles."""
+    items = list(articles)
+    noun = "article" if len(items) == 1 else "articles"
+    return render_articles(items, header=f"🔔 New on {topic}: {len(items)} {noun}")

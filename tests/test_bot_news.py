@@ -1,0 +1,127 @@
+"""/latest, /search with its "More" button, and /sources, through the real client and emulator."""
+
+from __future__ import annotations
+
+from bot.telegram.emulator import BotAPIEmulator, inline_buttons
+from tests.support.telegram import (  # noqa: F401
+    BOT_USERNAME,
+    GROUP,
+    BotHarness,
+    api,
+    bot_config,
+    harness,
+    news_feed,
+)
+
+COUNCIL = [
+    (
+        f"council-{n}",
+        f"Council meeting {n} argues over the budget",
+        [
+            f"The council met for the {n}th time this year to argue over the budget.",
+            "Members could not agree on how much to spend on roads and schools.",
+            "A final vote is expected next month.",
+        ],
+    )
+    for n in range(1, 8)
+]
+
+
+async def test_latest_on_an_empty_database_says_so(harness: BotHarness) -> None:
+    outcome = await harness.send("/latest")
+    assert outcome.texts == ["No articles yet: try again soon."]
+
+
+async def test_latest_lists_newest_first_with_key_points(harness: BotHarness) -> None:
+    await harness.follow(news_feed())
+    outcome = await harness.send("/latest")
+    (message,) = outcome.messages
+    text = message["text"]
+    assert text.startswith("Latest news")
+    assert text.index("Harbour bridge") < text.index("North Korea") < text.index("Bitcoin")
+    assert "• The harbour bridge will close for four weekends" in text
+    links = [e["url"] for e in message["entities"] if e["type"] == "text_link"]
+    assert "https://news.example.com/bridge" in links
+    sent = outcome.of("sendMessage")[0].params
+    assert sent["parse_mode"] == "HTML"
+    assert sent["link_preview_options"] == {"is_disabled": True}
+
+
+async def test_latest_takes_a_count_and_a_topic(harness: BotHarness) -> None:
+    await harness.follow(news_feed())
+    two = await harness.send("/latest 2")
+    assert "2. " in two.text and "3. " not in two.text
+    topic = await harness.send("/latest 10 bitcoin", user=2002)
+    assert topic.text.startswith("Latest on bitcoin")
+    assert "Bitcoin price jumps" in topic.text and "Harbour" not in topic.text
+    word_topic = await harness.send('/latest "north korea"', user=2003)
+    assert "North Korea fires" in word_topic.text and "Bitcoin" not in word_topic.text
+    nothing = await harness.send("/latest volcano", user=2004)
+    assert nothing.texts == ["Nothing on volcano yet."]
+    zero = await harness.send("/latest 0", user=2005)
+    assert zero.texts == ["Usage: /latest [N] [topic], with N from 1 to 20"]
+
+
+async def test_latest_in_a_group_addressed_to_the_bot(harness: BotHarness) -> None:
+    await harness.follow(news_feed())
+    outcome = await harness.send(f"/latest@{BOT_USERNAME} 1", chat=GROUP, chat_type="group")
+    assert outcome.text.startswith("Latest news") and "Harbour bridge" in outcome.text
+
+
+async def test_search_needs_words(harness: BotHarness) -> None:
+    outcome = await harness.send("/search")
+    assert outcome.texts == ['Usage: /search <words>, e.g. /search "north korea" -sport']
+    only_excluded = await harness.send("/search -sport", user=2002)
+    assert only_excluded.texts == ["Add at least one word to look for, not only -excluded words."]
+
+
+async def test_search_phrases_and_exclusions(harness: BotHarness) -> None:
+    await harness.follow(news_feed())
+    phrase = await harness.send('/search "ballistic missile"')
+    assert phrase.text.startswith('Results 1–1 for "ballistic missile"')
+    assert "North Korea fires" in phrase.text
+    assert inline_buttons(phrase.messages[-1]) == []  # one page only: no More button
+    excluded = await harness.send('/search "north korea" -japan', user=2002)
+    assert excluded.texts == ['Nothing found for "north korea" -japan.']
+
+
+async def test_more_button_pages_through_results(api: BotAPIEmulator, harness: BotHarness) -> None:
+    await harness.follow(news_feed(COUNCIL))
+    query = "council " + "budget " * 12  # a long query still fits in the button's 64 bytes
+    first = await harness.send(f"/search {query}")
+    assert first.text.startswith("Results 1–5 for council budget")
+    (more,) = inline_buttons(first.messages[-1])
+    assert more["text"] == "More" and more["callback_data"].startswith("more:search:5:")
+    assert len(more["callback_data"].encode()) <= 64
+
+    second = await harness.press(first.messages[-1], "More")
+    assert second.answer["callback_query_id"]
+    assert second.text.startswith("Results 6–7 for council budget")
+    assert "6. " in second.text and "7. " in second.text and "1. " not in second.text
+    assert inline_buttons(second.messages[-1]) == []  # the last page
+    pressed = api.sent_messages(first.messages[-1]["chat"]["id"])[0]
+    assert inline_buttons(pressed) == []  # the used button is gone
+    assert not second.errors
+
+
+async def test_an_expired_more_button_explains_itself(harness: BotHarness) -> None:
+    await harness.follow(news_feed(COUNCIL))
+    first = await harness.send("/search council")
+    stale = await harness.press_data(first.messages[-1], "more:search:5:0123456789ab")
+    assert stale.answer["text"] == "That search is too old: run /search again."
+    assert stale.answer["show_alert"] is True
+    assert stale.messages == []
+
+
+async def test_sources_show_each_feed_and_its_health(harness: BotHarness) -> None:
+    empty = await harness.send("/sources")
+    assert empty.texts == ["I follow no feeds yet; an admin can add one with /addfeed <url>."]
+    good = await harness.follow(news_feed())
+    broken = harness.feeds.url("/gone.xml")  # answers 404
+    await harness.newsroom.add_feed_unchecked(broken)
+    await harness.newsroom.ingest()
+    outcome = await harness.send("/sources", user=2002)
+    text = outcome.text
+    assert text.startswith("Sources (2)")
+    assert "#1 Test Wire · 3 articles · ✅ ok" in text and good in text
+    assert "#2 " in text and "⚠️ failing (1×)" in text and broken in text

@@ -1,0 +1,210 @@
+"""The command line, run in-process against a temp database and the local HTTP server."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli.main import build_parser, main
+from tests.support.feeds import load
+from tests.support.httpserver import LocalHTTPServer
+from tests.support.newsroom import SEED_TITLE, rss_feed, rss_item, seed_paragraphs
+
+
+@pytest.fixture(autouse=True)
+def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # no stray .env, and newsbot.db lands here
+    for name in ("TELEGRAM_BOT_TOKEN", "NEWSBOT_LOG_LEVEL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("NEWSBOT_FEEDS", "")
+    monkeypatch.setenv("NEWSBOT_ALLOW_PRIVATE_URLS", "1")
+    monkeypatch.setenv("NEWSBOT_FETCH_HOST_DELAY", "0")
+    monkeypatch.setenv("NEWSBOT_DB", str(tmp_path / "cli.db"))
+    return tmp_path
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def serve_seed(server: LocalHTTPServer) -> str:
+    item = rss_item(
+        SEED_TITLE, seed_paragraphs(), link="https://www.dailynk.com/english/k", guid="k"
+    )
+    return server.add("/feed", rss_feed([item]), content_type="application/rss+xml")
+
+
+def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    commands = [
+        ["run"], ["chat"], ["feeds"], ["feeds", "add"], ["feeds", "list"], ["feeds", "remove"],
+        ["feeds", "import"], ["feeds", "export"], ["ingest"], ["latest"], ["search"],
+        ["summarize"],
+    ]
+    for command in commands:
+        with pytest.raises(SystemExit) as done:
+            build_parser().parse_args([*command, "--help"])
+        assert done.value.code == 0
+        assert "usage: newsbot" in capsys.readouterr().out
+
+
+def test_feeds_add_ingest_latest_search(
+    capsys: pytest.CaptureFixture[str], http_server: LocalHTTPServer
+) -> None:
+    url = serve_seed(http_server)
+    code, out, _ = run(capsys, "feeds", "add", url)
+    assert code == 0 and out.startswith("added: [1] Daily NK English")
+    code, out, _ = run(capsys, "ingest")
+    assert code == 0
+    assert out.strip().splitlines()[-1] == (
+        "feeds: 1 ok, 0 failed; articles: 1 new, 0 updated"
+    )
+    code, out, _ = run(capsys, "latest", "-n", "3")
+    assert code == 0
+    assert SEED_TITLE in out and "https://www.dailynk.com/english/k" in out
+    assert out.count("• ") == 3 and "Daily NK English · 6 Feb 2024" in out
+    code, out, _ = run(capsys, "search", "consumer", "goods")
+    assert code == 0 and SEED_TITLE in out
+    code, out, _ = run(capsys, "search", "nothing-like-this")
+    assert code == 0 and "Nothing found" in out
+    code, out, _ = run(capsys, "latest", "kangwon")
+    assert code == 0 and SEED_TITLE in out
+    code, out, _ = run(capsys, "feeds", "list")
+    assert "1 articles · ok" in out
+
+
+def test_ingest_reports_failures_and_exits_non_zero(
+    capsys: pytest.CaptureFixture[str], http_server: LocalHTTPServer
+) -> None:
+    serve_seed(http_server)
+    http_server.add("/gone", "no", status=404)
+    run(capsys, "feeds", "add", "--no-check", http_server.url("/feed"), http_server.url("/gone"))
+    code, out, err = run(capsys, "ingest")
+    assert code == 1
+    assert "feeds: 1 ok, 1 failed; articles: 1 new, 0 updated" in out
+    assert "/gone" in err and "404" in err
+    _, out, _ = run(capsys, "feeds", "list")
+    assert "FAILING (1x)" in out
+
+
+def test_feeds_add_refuses_what_is_not_a_feed(
+    capsys: pytest.CaptureFixture[str], http_server: LocalHTTPServer
+) -> None:
+    page = http_server.add("/page", load("not-a-feed.html"))
+    code, _, err = run(capsys, "feeds", "add", page, "not a url")
+    assert code == 1
+    assert "does not serve an RSS, Atom or JSON feed" in err
+    assert "not a url: That is not a feed address" in err
+    assert "Traceback" not in err
+
+
+def test_feeds_remove_import_export(
+    capsys: pytest.CaptureFixture[str], http_server: LocalHTTPServer, env: Path
+) -> None:
+    opml = env / "subs.opml"
+    opml.write_text(
+        '<?xml version="1.0"?><opml version="2.0"><head><title>x</title></head><body>'
+        '<outline text="News"><outline type="rss" text="One" xmlUrl="https://one.example/rss"/>'
+        '<outline type="rss" text="Two" xmlUrl="https://two.example/feed"/></outline>'
+        "</body></opml>"
+    )
+    code, out, _ = run(capsys, "feeds", "import", str(opml))
+    assert code == 0 and "imported 2 feeds: 2 new" in out
+    code, out, _ = run(capsys, "feeds", "export")
+    assert 'xmlUrl="https://one.example/rss"' in out and 'xmlUrl="https://two.example/feed"' in out
+    code, out, _ = run(capsys, "feeds", "remove", "1", "https://two.example/feed")
+    assert code == 0 and out.count("removed:") == 2
+    code, _, err = run(capsys, "feeds", "remove", "https://nope.example/")
+    assert code == 1 and "no followed feed matches" in err
+    (env / "bad.opml").write_text("<html>not opml")
+    code, _, err = run(capsys, "feeds", "import", str(env / "bad.opml"))
+    assert code == 1 and err.startswith("newsbot: ")
+    code, _, err = run(capsys, "feeds", "import", str(env / "missing.opml"))
+    assert code == 1 and "cannot read" in err
+
+
+def test_summarize_json_keeps_order_and_reports_failures(
+    capsys: pytest.CaptureFixture[str], http_server: LocalHTTPServer
+) -> None:
+    page = http_server.add("/article", load("article.html"))
+    missing = http_server.add("/missing", "gone", status=404)
+    code, out, _ = run(capsys, "summarize", "--json", "--points", "2", page, missing, "12345")
+    assert code == 1
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert [line["target"] for line in lines] == [page, missing, "12345"]
+    first = lines[0]
+    assert set(first) == {"target", "id", "title", "url", "text", "points"}
+    assert first["url"] == page and len(first["points"]) == 2
+    assert first["title"] == "Harbour bridge to close for four weekends"
+    assert set(lines[1]) == {"target", "error"} and "404" in lines[1]["error"]
+    assert "no article #12345" in lines[2]["error"]
+    code, out, _ = run(capsys, "summarize", "--json", str(first["id"]))
+    assert code == 0 and json.loads(out)["id"] == first["id"]
+
+
+def test_summarize_stdin_text(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "\n\n".join(seed_paragraphs())
+    monkeypatch.setattr(sys, "stdin", io.StringIO(text))
+    code, out, _ = run(capsys, "summarize", "--json", "-")
+    assert code == 0
+    result = json.loads(out)
+    assert result["target"] == "-" and result["id"] is None and len(result["points"]) == 3
+    assert not any("appeared first" in p for p in result["points"])
+
+
+def test_summarize_jsonl_batch(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    text = "\n\n".join(seed_paragraphs())
+    lines = [
+        json.dumps({"id": "a", "title": SEED_TITLE, "text": text}),
+        "not json",
+        json.dumps({"id": 7, "title": "Empty", "text": ""}),
+    ]
+    monkeypatch.setattr(sys, "stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run(capsys, "summarize", "--jsonl", "--points", "2")
+    assert code == 1  # one bad line
+    results = [json.loads(line) for line in out.splitlines()]
+    assert results[0]["id"] == "a" and len(results[0]["points"]) == 2
+    assert results[1]["line"] == 2 and "bad JSON" in results[1]["error"]
+    assert results[2] == {"id": 7, "points": []}
+
+
+def test_bad_setting_is_one_line_and_exit_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("NEWSBOT_POLL_SECONDS", "soon")
+    code, out, err = run(capsys, "latest")
+    assert code == 2
+    assert err == "newsbot: NEWSBOT_POLL_SECONDS: expected a whole number, got 'soon'\n"
+
+
+def test_unusable_database_is_one_clear_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, env: Path
+) -> None:
+    (env / "corrupt.db").write_bytes(b"garbage" * 1000)
+    monkeypatch.setenv("NEWSBOT_DB", str(env / "corrupt.db"))
+    code, _, err = run(capsys, "latest")
+    assert code == 1 and err.startswith("newsbot: cannot use database") and err.count("\n") == 1
+
+
+def test_run_without_token_explains_and_exits_2(env: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        capture_output=True,
+        text=True,
+        cwd=env,
+        env={"PATH": "/usr/bin:/bin", "NEWSBOT_FEEDS": ""},
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "@BotFather" in result.stderr and "newsbot chat" in result.stderr
+    assert "Traceback" not in result.stderr

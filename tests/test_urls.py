@@ -1,0 +1,114 @@
+"""canonical_url, is_http_url and find_urls."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.ingest.urls import canonical_url, find_urls, is_http_url
+
+
+@pytest.mark.parametrize(
+    ("url", "expected"),
+    [
+        ("HTTPS://News.Example.COM/Story", "https://news.example.com/Story"),
+        ("http://example.com:80/a", "http://example.com/a"),
+        ("https://example.com:443/a", "https://example.com/a"),
+        ("https://example.com:8443/a", "https://example.com:8443/a"),
+        ("http://example.com:443/a", "http://example.com:443/a"),
+        ("https://example.com/a#section-2", "https://example.com/a"),
+        ("https://example.com", "https://example.com/"),
+        ("https://example.com/?", "https://example.com/"),
+        ("https://example.com/a/b/", "https://example.com/a/b"),
+        ("https://example.com/a//", "https://example.com/a"),
+        ("https://example.com/?b=2&a=1", "https://example.com/?a=1&b=2"),
+        ("https://example.com/p?id=7&utm_source=rss&utm_medium=feed", "https://example.com/p?id=7"),
+        ("https://example.com/p?UTM_Campaign=x&fbclid=1&gclid=2", "https://example.com/p"),
+        ("https://example.com/p?mc_cid=1&mc_eid=2&ref=tw&cmpid=3&ocid=4", "https://example.com/p"),
+        ("https://example.com/p?q=a%20b&x=", "https://example.com/p?q=a+b&x="),
+        ("  https://example.com/p  ", "https://example.com/p"),
+        ("http://[2001:DB8::1]:80/x", "http://[2001:db8::1]/x"),
+    ],
+)
+def test_canonical_url(url: str, expected: str) -> None:
+    assert canonical_url(url) == expected
+
+
+def test_canonical_url_keeps_meaningful_query_and_path_case() -> None:
+    url = "https://example.com/Index.PHP?feed=rss2&p=41234"
+    assert canonical_url(url) == "https://example.com/Index.PHP?feed=rss2&p=41234"
+
+
+def test_canonical_url_gives_one_form_for_variants() -> None:
+    variants = [
+        "https://www.example.org/news/story/?utm_source=twitter#comments",
+        "HTTPS://WWW.EXAMPLE.ORG:443/news/story",
+        "https://www.example.org/news/story?fbclid=abc",
+    ]
+    assert {canonical_url(v) for v in variants} == {"https://www.example.org/news/story"}
+
+
+@pytest.mark.parametrize("text", ["not a url", "ftp://example.com/file", "mailto:a@b.c", ""])
+def test_canonical_url_leaves_non_http_text_alone(text: str) -> None:
+    assert canonical_url(text) == text
+
+
+@given(
+    host=st.from_regex(r"[a-z][a-z0-9-]{0,10}\.[a-z]{2,5}", fullmatch=True),
+    path=st.lists(st.from_regex(r"[A-Za-z0-9_-]{1,8}", fullmatch=True), max_size=4),
+    params=st.dictionaries(
+        st.sampled_from(["a", "b", "id", "utm_source", "fbclid", "page"]),
+        st.from_regex(r"[a-z0-9]{0,5}", fullmatch=True),
+        max_size=4,
+    ),
+    slash=st.booleans(),
+)
+def test_canonical_url_is_idempotent(
+    host: str, path: list[str], params: dict[str, str], slash: bool
+) -> None:
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    url = f"https://{host}/{'/'.join(path)}{'/' if slash else ''}" + (f"?{query}" if query else "")
+    once = canonical_url(url)
+    assert canonical_url(once) == once
+    assert "utm_" not in once and "fbclid" not in once
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("https://example.com/x", True),
+        ("http://example.com", True),
+        ("HTTP://EXAMPLE.COM/", True),
+        ("  https://example.com/  ", True),
+        ("https://example.com/a b", False),
+        ("example.com/x", False),
+        ("ftp://example.com/", False),
+        ("javascript:alert(1)", False),
+        ("https://", False),
+        ("https://example.com:99999/", False),
+        ("", False),
+    ],
+)
+def test_is_http_url(text: str, expected: bool) -> None:
+    assert is_http_url(text) is expected
+
+
+def test_find_urls_in_a_chat_message() -> None:
+    text = (
+        "Read this: https://news.example.com/a?id=1. Also (see http://example.org/b) and "
+        "https://en.example.org/wiki/Bridge_(engineering), "
+        "<https://example.net/c>, https://news.example.com/a?id=1 again; ftp://no.example/"
+    )
+    assert find_urls(text) == [
+        "https://news.example.com/a?id=1",
+        "http://example.org/b",
+        "https://en.example.org/wiki/Bridge_(engineering)",
+        "https://example.net/c",
+    ]
+
+
+def test_find_urls_handles_quotes_and_no_links() -> None:
+    assert find_urls('He said "https://example.com/q" twice!') == ["https://example.com/q"]
+    assert find_urls("nothing to see, just example.com") == []
+    assert find_urls("https:// broken") == []
