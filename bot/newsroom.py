@@ -18,7 +18,7 @@ from bot.config import Settings
 from bot.errors import NewsbotError
 from bot.executors import Executors
 from bot.ingest.feeds import FeedParseError, parse_feed
-from bot.ingest.fetcher import FetchError, Fetcher
+from bot.ingest.fetcher import Fetcher, FetchError
 from bot.ingest.pages import ExtractedPage, ExtractError, extract_page, looks_like_feed
 from bot.ingest.poller import IngestReport, Poller
 from bot.ingest.safety import UnsafeURLError
@@ -158,7 +158,9 @@ class Newsroom:
             )
         return article
 
-    async def summarize_text(self, text: str, title: str = "", points: int | None = None) -> list[str]:
+    async def summarize_text(
+        self, text: str, title: str = "", points: int | None = None
+    ) -> list[str]:
         """Key points of plain text that is not stored."""
         language = detect_language(text)
         return await self.run.cpu(
@@ -195,9 +197,7 @@ class Newsroom:
         assert article is not None
         return article
 
-    def _store_page(
-        self, url: str, page: ExtractedPage, language: str, points: list[str]
-    ) -> int:
+    def _store_page(self, url: str, page: ExtractedPage, language: str, points: list[str]) -> int:
         existing = self.storage.articles.find_existing(
             feed_id=None, guid=None, url=url, title=page.title, published=page.published
         )
@@ -217,7 +217,7 @@ class Newsroom:
 
     async def feeds(self) -> list[Feed]:
         """Every followed feed."""
-        return await self.run.db(self.storage.feeds.list)
+        return await self.run.db(self.storage.feeds.all)
 
     async def add_feed(self, url: str) -> tuple[Feed, bool]:
         """Follow a feed after checking that it is one; return it and whether it is new."""
@@ -241,9 +241,10 @@ class Newsroom:
         """Stop following a feed given by URL or id; return it, or None if not followed."""
         key = url_or_id.strip()
         store = self.storage.feeds
-        feed = await self.run.db(
-            store.get if key.isdigit() else store.get_by_url, int(key) if key.isdigit() else key
-        )
+        if key.isdigit():
+            feed = await self.run.db(store.get, int(key))
+        else:
+            feed = await self.run.db(store.get_by_url, key)
         if feed:
             await self.run.db(store.remove, feed.id)
         return feed
@@ -252,9 +253,7 @@ class Newsroom:
         self, progress: Callable[[Feed], None] | None = None, *, only_due: bool = False
     ) -> IngestReport:
         """Poll the feeds (all, or only those due) and queue alerts for new articles."""
-        feeds = await self.run.db(
-            self.storage.feeds.due if only_due else self.storage.feeds.list
-        )
+        feeds = await self.run.db(self.storage.feeds.due if only_due else self.storage.feeds.all)
         report = await self.poller.poll(feeds, progress)
         await self.run.db(self.matcher.match_new)
         return report
@@ -295,7 +294,7 @@ class Newsroom:
 
     async def subscriptions(self, chat_id: int) -> list[Subscription]:
         """A chat's subscriptions, in the order users number them."""
-        return await self.run.db(self.storage.subscriptions.list, chat_id)
+        return await self.run.db(self.storage.subscriptions.for_chat, chat_id)
 
     async def unsubscribe(self, chat_id: int, what: str) -> list[Subscription]:
         """Remove subscriptions by topic, list number, id ("#12") or "all"; return those removed."""
@@ -306,9 +305,7 @@ class Newsroom:
         elif what.isdigit():
             number = int(what)
             if not 1 <= number <= len(subs):
-                raise NewsbotError(
-                    f"There is no subscription number {number}; see /subscriptions."
-                )
+                raise NewsbotError(f"There is no subscription number {number}; see /subscriptions.")
             chosen = [subs[number - 1]]
         elif re.fullmatch(r"#\d+", what):
             chosen = [s for s in subs if s.id == int(what[1:])]
@@ -388,7 +385,7 @@ class Newsroom:
         """Counts for the admins."""
 
         def collect() -> Stats:
-            feeds = self.storage.feeds.list()
+            feeds = self.storage.feeds.all()
             failing = [f for f in feeds if not f.healthy]
             subs = self.storage.subscriptions.counts()
             alerts = self.storage.outbox.counts()

@@ -43,8 +43,17 @@ def serve_seed(server: LocalHTTPServer) -> str:
 
 def test_every_command_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     commands = [
-        ["run"], ["chat"], ["feeds"], ["feeds", "add"], ["feeds", "list"], ["feeds", "remove"],
-        ["feeds", "import"], ["feeds", "export"], ["ingest"], ["latest"], ["search"],
+        ["run"],
+        ["chat"],
+        ["feeds"],
+        ["feeds", "add"],
+        ["feeds", "list"],
+        ["feeds", "remove"],
+        ["feeds", "import"],
+        ["feeds", "export"],
+        ["ingest"],
+        ["latest"],
+        ["search"],
         ["summarize"],
     ]
     for command in commands:
@@ -62,9 +71,7 @@ def test_feeds_add_ingest_latest_search(
     assert code == 0 and out.startswith("added: [1] Daily NK English")
     code, out, _ = run(capsys, "ingest")
     assert code == 0
-    assert out.strip().splitlines()[-1] == (
-        "feeds: 1 ok, 0 failed; articles: 1 new, 0 updated"
-    )
+    assert out.strip().splitlines()[-1] == ("feeds: 1 ok, 0 failed; articles: 1 new, 0 updated")
     code, out, _ = run(capsys, "latest", "-n", "3")
     assert code == 0
     assert SEED_TITLE in out and "https://www.dailynk.com/english/k" in out
@@ -182,7 +189,7 @@ def test_bad_setting_is_one_line_and_exit_2(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("NEWSBOT_POLL_SECONDS", "soon")
-    code, out, err = run(capsys, "latest")
+    code, _, err = run(capsys, "latest")
     assert code == 2
     assert err == "newsbot: NEWSBOT_POLL_SECONDS: expected a whole number, got 'soon'\n"
 

@@ -58,9 +58,7 @@ async def test_seed_item_end_to_end(newsroom: Newsroom, http_server: LocalHTTPSe
 async def test_second_pass_uses_conditional_get(
     newsroom: Newsroom, http_server: LocalHTTPServer
 ) -> None:
-    url = http_server.add(
-        "/feed", seed_feed(), content_type="application/rss+xml", etag='"v1"'
-    )
+    url = http_server.add("/feed", seed_feed(), content_type="application/rss+xml", etag='"v1"')
     await newsroom.add_feed_unchecked(url)
     first = await newsroom.ingest()
     second = await newsroom.ingest()

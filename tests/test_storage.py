@@ -97,7 +97,10 @@ def test_same_story_under_two_urls_of_one_site(store: Storage) -> None:
     )
     assert months_later is None
     other_site = store.articles.find_existing(
-        feed_id=None, guid=None, url="https://other.org/x", title="Kim lambasts provinces",
+        feed_id=None,
+        guid=None,
+        url="https://other.org/x",
+        title="Kim lambasts provinces",
         published=None,
     )
     assert other_site is None
@@ -105,9 +108,7 @@ def test_same_story_under_two_urls_of_one_site(store: Storage) -> None:
 
 def test_update_replaces_content_without_duplicate(store: Storage) -> None:
     article_id = save(store, "Old title", "Old text.", url="https://e.com/a")
-    store.articles.save(
-        title="New title", text="New text.", points=["n"], existing_id=article_id
-    )
+    store.articles.save(title="New title", text="New text.", points=["n"], existing_id=article_id)
     assert store.articles.count() == 1
     article = store.articles.get(article_id)
     assert article is not None
@@ -148,7 +149,7 @@ def test_removing_feed_keeps_articles(store: Storage) -> None:
     feed, _ = store.feeds.add("https://example.com/feed")
     save(store, "Stays", feed_id=feed.id)
     assert store.feeds.remove(feed.id)
-    assert store.feeds.list() == []
+    assert store.feeds.all() == []
     assert store.articles.count() == 1
 
 
@@ -180,7 +181,7 @@ def test_blocked_chat_is_deactivated(store: Storage) -> None:
     sub, _ = store.subscriptions.add(7, "x", 0)
     store.outbox.enqueue([(7, save(store, "One"), sub.id)], 1)
     store.subscriptions.deactivate_chat(7, "Forbidden: bot was blocked by the user")
-    assert store.subscriptions.list(7) == []
+    assert store.subscriptions.for_chat(7) == []
     assert store.outbox.due() == []
     assert store.subscriptions.counts() == {"chats": 0, "subscriptions": 0}
 
@@ -189,8 +190,8 @@ def test_group_migration_keeps_subscriptions(store: Storage) -> None:
     store.subscriptions.ensure_chat(-5, "group", "Readers")
     store.subscriptions.add(-5, "x", 0)
     store.subscriptions.migrate_chat(-5, -1005)
-    assert [s.topic for s in store.subscriptions.list(-1005)] == ["x"]
-    assert store.subscriptions.list(-5) == []
+    assert [s.topic for s in store.subscriptions.for_chat(-1005)] == ["x"]
+    assert store.subscriptions.for_chat(-5) == []
 
 
 def test_duplicate_topic_is_not_added_twice(store: Storage) -> None:

@@ -14,7 +14,7 @@ from bot.ingest.opml import build_opml, parse_opml
 from bot.newsroom import Newsroom
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add the `feeds` command and its sub-commands."""
     feeds = commands.add_parser("feeds", help="follow, list, remove, import and export feeds")
     sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
@@ -69,7 +69,9 @@ def list_feeds(settings: Settings, args: argparse.Namespace) -> int:
             if feed.failures:
                 health = f"FAILING ({feed.failures}x): {feed.last_error}"
             elif feed.last_polled_at:
-                health = f"ok, polled {short_date(feed.last_polled_at)} {feed.last_polled_at[11:16]}"
+                health = (
+                    f"ok, polled {short_date(feed.last_polled_at)} {feed.last_polled_at[11:16]}"
+                )
             else:
                 health = "not polled yet"
             print(f"[{feed.id}] {feed.title or '(untitled)'}")
@@ -111,7 +113,9 @@ def import_feeds(settings: Settings, args: argparse.Namespace) -> int:
         for url, title in entries:
             _, new = await newsroom.add_feed_unchecked(url, title)
             added += new
-        print(f"imported {len(entries)} feeds: {added} new, {len(entries) - added} already followed")
+        print(
+            f"imported {len(entries)} feeds: {added} new, {len(entries) - added} already followed"
+        )
         return 0
 
     return with_newsroom(settings, work)

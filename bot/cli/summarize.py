@@ -24,7 +24,7 @@ def _points(text: str) -> int:
     return value
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add the `summarize` command."""
     summarize = commands.add_parser(
         "summarize",
@@ -36,8 +36,13 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
         ),
     )
     summarize.add_argument("targets", nargs="*", metavar="TARGET")
-    summarize.add_argument("--points", type=_points, default=None, metavar="N",
-                           help="how many key points (default NEWSBOT_KEY_POINTS)")
+    summarize.add_argument(
+        "--points",
+        type=_points,
+        default=None,
+        metavar="N",
+        help="how many key points (default NEWSBOT_KEY_POINTS)",
+    )
     summarize.add_argument("--json", action="store_true", help="one JSON object per target")
     summarize.add_argument("--jsonl", action="store_true", help="batch mode over stdin")
     summarize.set_defaults(handler=run_summarize)

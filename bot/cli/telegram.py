@@ -21,7 +21,7 @@ To try the bot right now without Telegram:
 """
 
 
-def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     """Add the `run` and `chat` commands."""
     run = commands.add_parser("run", help="run the Telegram bot (long polling or webhook)")
     run.add_argument("--webhook", metavar="URL", help="public HTTPS URL Telegram posts updates to")
@@ -29,9 +29,7 @@ def register(commands: argparse._SubParsersAction) -> None:  # type: ignore[type
     run.add_argument("--port", type=int, default=8443, help="webhook listen port (8443)")
     run.add_argument("--secret-token", help="webhook secret Telegram sends back in a header")
     run.set_defaults(handler=run_bot)
-    chat = commands.add_parser(
-        "chat", help="talk to the bot in this terminal, no Telegram needed"
-    )
+    chat = commands.add_parser("chat", help="talk to the bot in this terminal, no Telegram needed")
     chat.set_defaults(handler=run_chat)
 
 

@@ -1,4 +1,4 @@
-"""One ingest pass: poll the due feeds concurrently, store new and changed articles with key points."""
+"""One ingest pass: poll feeds concurrently, store new and changed articles with key points."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from bot.executors import Executors
 from bot.ingest.feeds import FeedParseError, parse_feed
-from bot.ingest.fetcher import FetchError, Fetcher
+from bot.ingest.fetcher import Fetcher, FetchError
 from bot.ingest.pages import ExtractError, extract_page
 from bot.ingest.urls import canonical_url
 from bot.keypoints import KeyPointExtractor, detect_language

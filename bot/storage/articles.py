@@ -146,7 +146,7 @@ class ArticleStore:
         }
         with self.db.conn:
             if existing_id is not None:
-                self.db["articles"].update(existing_id, record)
+                self.db.table("articles").update(existing_id, record)
                 return existing_id
             record |= {
                 "feed_id": feed_id,
@@ -156,7 +156,12 @@ class ArticleStore:
                 "fetched_at": now,
                 "sort_at": published or now,
             }
-            return int(self.db["articles"].insert(record).last_pk)
+            columns = ", ".join(record)
+            marks = ", ".join("?" * len(record))
+            cursor = self.db.execute(
+                f"INSERT INTO articles ({columns}) VALUES ({marks})", list(record.values())
+            )
+            return int(cursor.lastrowid or 0)
 
     def get(self, article_id: int) -> Article | None:
         """The article with this id."""

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-
-import json
 
 import sqlite_utils
 
@@ -61,7 +60,7 @@ class FeedStore:
         if existing:
             return existing, False
         with self.db.conn:
-            self.db["feeds"].insert(
+            self.db.table("feeds").insert(
                 {"url": url, "title": title, "failures": 0, "added_at": utcnow()}
             )
         feed = self.get_by_url(url)
@@ -69,7 +68,7 @@ class FeedStore:
         return feed, True
 
     def add_configured(self, urls: tuple[str, ...]) -> list[Feed]:
-        """Follow the configured feeds not added before, so a feed the user removed stays removed."""
+        """Follow configured feeds not added before: a feed the user removed stays removed."""
         row = next(self.db.query("SELECT value FROM state WHERE key = ?", [CONFIGURED]), None)
         known = set(json.loads(row["value"])) if row else set()
         added = [self.add(url)[0] for url in urls if url not in known]
@@ -91,7 +90,7 @@ class FeedStore:
         rows = self._select("WHERE f.url = ?", [url])
         return rows[0] if rows else None
 
-    def list(self) -> list[Feed]:
+    def all(self) -> list[Feed]:
         """Every followed feed, oldest first, with its article count."""
         return self._select("", [])
 
@@ -137,7 +136,7 @@ class FeedStore:
         if ttl_seconds is not None:
             updates["ttl_seconds"] = ttl_seconds
         with self.db.conn:
-            self.db["feeds"].update(feed_id, updates)
+            self.db.table("feeds").update(feed_id, updates)
 
     def record_failure(self, feed_id: int, error: str, *, poll_seconds: float) -> int:
         """A poll failed: count it and back off exponentially; return the failure count."""
@@ -145,7 +144,7 @@ class FeedStore:
         failures = (feed.failures if feed else 0) + 1
         backoff = min(poll_seconds * 2 ** min(failures - 1, 10), MAX_BACKOFF_SECONDS)
         with self.db.conn:
-            self.db["feeds"].update(
+            self.db.table("feeds").update(
                 feed_id,
                 {
                     "last_status": "error",

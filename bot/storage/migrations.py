@@ -9,7 +9,7 @@ import sqlite_utils
 
 
 def _feeds_and_articles(db: sqlite_utils.Database) -> None:
-    db["feeds"].create(
+    db.table("feeds").create(
         {
             "id": int,
             "url": str,
@@ -29,8 +29,8 @@ def _feeds_and_articles(db: sqlite_utils.Database) -> None:
         defaults={"failures": 0},
         if_not_exists=True,
     )
-    db["feeds"].create_index(["url"], unique=True, if_not_exists=True)
-    db["articles"].create(
+    db.table("feeds").create_index(["url"], unique=True, if_not_exists=True)
+    db.table("articles").create(
         {
             "id": int,
             "feed_id": int,
@@ -54,13 +54,13 @@ def _feeds_and_articles(db: sqlite_utils.Database) -> None:
         foreign_keys=[("feed_id", "feeds", "id")],
         if_not_exists=True,
     )
-    articles = db["articles"]
+    articles = db.table("articles")
     articles.create_index(["feed_id", "guid"], if_not_exists=True)
     articles.create_index(["url"], if_not_exists=True)
     articles.create_index(["site", "title_key"], if_not_exists=True)
     articles.create_index(["sort_at"], if_not_exists=True)
-    if not db["articles_fts"].exists():
-        db["articles"].enable_fts(
+    if not db.table("articles_fts").exists():
+        db.table("articles").enable_fts(
             ["title", "text"],
             fts_version="FTS5",
             tokenize="porter unicode61 remove_diacritics 2",
@@ -69,7 +69,7 @@ def _feeds_and_articles(db: sqlite_utils.Database) -> None:
 
 
 def _chats_subscriptions_outbox(db: sqlite_utils.Database) -> None:
-    db["chats"].create(
+    db.table("chats").create(
         {
             "id": int,
             "type": str,
@@ -83,7 +83,7 @@ def _chats_subscriptions_outbox(db: sqlite_utils.Database) -> None:
         defaults={"active": 1},
         if_not_exists=True,
     )
-    db["subscriptions"].create(
+    db.table("subscriptions").create(
         {
             "id": int,
             "chat_id": int,
@@ -98,8 +98,8 @@ def _chats_subscriptions_outbox(db: sqlite_utils.Database) -> None:
         foreign_keys=[("chat_id", "chats", "id")],
         if_not_exists=True,
     )
-    db["subscriptions"].create_index(["chat_id", "active"], if_not_exists=True)
-    db["outbox"].create(
+    db.table("subscriptions").create_index(["chat_id", "active"], if_not_exists=True)
+    db.table("outbox").create(
         {
             "id": int,
             "chat_id": int,
@@ -118,10 +118,10 @@ def _chats_subscriptions_outbox(db: sqlite_utils.Database) -> None:
         if_not_exists=True,
     )
     # At most one delivery per (chat, article), ever.
-    db["outbox"].create_index(["chat_id", "article_id"], unique=True, if_not_exists=True)
-    db["outbox"].create_index(["status", "next_attempt_at"], if_not_exists=True)
+    db.table("outbox").create_index(["chat_id", "article_id"], unique=True, if_not_exists=True)
+    db.table("outbox").create_index(["status", "next_attempt_at"], if_not_exists=True)
     # Small key/value state, e.g. the last article already matched against subscriptions.
-    db["state"].create({"key": str, "value": str}, pk="key", if_not_exists=True)
+    db.table("state").create({"key": str, "value": str}, pk="key", if_not_exists=True)
 
 
 MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
@@ -132,17 +132,15 @@ MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
 
 def migrate(db: sqlite_utils.Database) -> list[str]:
     """Apply the migrations not applied yet; return their names."""
-    db["_migrations"].create(
-        {"name": str, "applied_at": str}, pk="name", if_not_exists=True
-    )
-    done = {row["name"] for row in db["_migrations"].rows}
+    db.table("_migrations").create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
+    done = {row["name"] for row in db.table("_migrations").rows}
     applied = []
     for name, step in MIGRATIONS:
         if name in done:
             continue
         with db.conn:
             step(db)
-            db["_migrations"].insert(
+            db.table("_migrations").insert(
                 {"name": name, "applied_at": datetime.now(UTC).isoformat(timespec="seconds")},
                 replace=True,
             )

@@ -34,7 +34,9 @@ class SubscriptionStore:
     def __init__(self, db: sqlite_utils.Database) -> None:
         self.db = db
 
-    def ensure_chat(self, chat_id: int, chat_type: str = "private", title: str | None = None) -> None:
+    def ensure_chat(
+        self, chat_id: int, chat_type: str = "private", title: str | None = None
+    ) -> None:
         """Record a chat (again active if it had been deactivated)."""
         with self.db.conn:
             self.db.execute(
@@ -47,20 +49,18 @@ class SubscriptionStore:
 
     def add(self, chat_id: int, topic: str, since_article_id: int) -> tuple[Subscription, bool]:
         """Subscribe a chat to a topic (its display text); return it and whether it is new."""
-        for sub in self.list(chat_id):
+        for sub in self.for_chat(chat_id):
             if sub.topic.casefold() == topic.casefold():
                 return sub, False
         with self.db.conn:
-            sub_id = self.db["subscriptions"].insert(
-                {
-                    "chat_id": chat_id,
-                    "topic": topic,
-                    "since_article_id": since_article_id,
-                    "active": 1,
-                    "created_at": utcnow(),
-                }
-            ).last_pk
-        return self.get(int(sub_id)), True  # type: ignore[return-value]
+            cursor = self.db.execute(
+                "INSERT INTO subscriptions (chat_id, topic, since_article_id, active, created_at) "
+                "VALUES (?, ?, ?, 1, ?)",
+                [chat_id, topic, since_article_id, utcnow()],
+            )
+        added = self.get(int(cursor.lastrowid or 0))
+        assert added is not None
+        return added, True
 
     def get(self, sub_id: int) -> Subscription | None:
         """An active subscription by id."""
@@ -69,7 +69,7 @@ class SubscriptionStore:
         )
         return Subscription.from_row(rows[0]) if rows else None
 
-    def list(self, chat_id: int) -> list[Subscription]:
+    def for_chat(self, chat_id: int) -> list[Subscription]:
         """A chat's active subscriptions, oldest first (the numbering users see)."""
         return [
             Subscription.from_row(row)
