@@ -1,6 +1,6 @@
 """Key-point quality: ROUGE of newsbot vs Lead-3 and stock summarizers on BBC News Summary.
 
-    python -m bench.quality [--limit N] [--split all|dev|test] [--workers 2]
+python -m bench.quality [--limit N] [--split all|dev|test] [--workers 2]
 """
 
 from __future__ import annotations

@@ -19,7 +19,13 @@ from bot.errors import NewsbotError
 from bot.executors import Executors
 from bot.ingest.feeds import FeedParseError, parse_feed
 from bot.ingest.fetcher import Fetcher, FetchError
-from bot.ingest.pages import ExtractedPage, ExtractError, extract_page, looks_like_feed
+from bot.ingest.pages import (
+    ExtractedPage,
+    ExtractError,
+    clip_text,
+    extract_page,
+    looks_like_feed,
+)
 from bot.ingest.poller import IngestReport, Poller
 from bot.ingest.safety import UnsafeURLError
 from bot.ingest.urls import canonical_url, is_http_url
@@ -27,7 +33,7 @@ from bot.keypoints import KeyPointExtractor, detect_language
 from bot.models import Article
 from bot.storage import Delivery, Feed, Storage, Subscription
 from bot.storage.articles import site_of
-from bot.topics import Topic, TopicError, parse_topic, search_to_fts, to_fts_query, tokenize
+from bot.topics import Topic, TopicError, article_tokens, parse_topic, search_to_fts, to_fts_query
 
 log = logging.getLogger(__name__)
 
@@ -65,7 +71,8 @@ class Newsroom:
     def __init__(self, settings: Settings, *, client: httpx.AsyncClient | None = None) -> None:
         self.settings = settings
         self._client = client
-        self.run = Executors()
+        # Worker processes start with the ingest code (parsing, extraction, key points) loaded.
+        self.run = Executors(warm_modules=("bot.ingest.poller",))
         self.extractor = KeyPointExtractor()
         self.storage: Storage
         self.fetcher: Fetcher
@@ -89,7 +96,6 @@ class Newsroom:
         self.poller = Poller(
             self.storage,
             self.fetcher,
-            self.extractor,
             self.run,
             poll_seconds=s.poll_seconds,
             key_points=s.key_points,
@@ -119,7 +125,7 @@ class Newsroom:
         fts, offset, page = to_fts_query(topic), 0, max(count * 4, 20)
         while len(found) < count and offset < 2000:
             batch = self.storage.articles.latest_matching(fts, page, offset)
-            found += [a for a in batch if topic.matches(tokenize(f"{a.title}\n{a.text}"))]
+            found += [a for a in batch if topic.matches(article_tokens(a.title, a.text))]
             if len(batch) < page:
                 break
             offset += page
@@ -179,6 +185,7 @@ class Newsroom:
             extracted = await self.run.cpu(extract_page, page.body, page.url)
         except (FetchError, UnsafeURLError, ExtractError) as exc:
             raise NewsbotError(f"I could not read that page: {exc}") from None
+        extracted.text = clip_text(extracted.text)
         final_url = canonical_url(page.url)
         if extracted.url and site_of(extracted.url) == site_of(final_url):
             # A page may name its canonical address, but only on its own site: another

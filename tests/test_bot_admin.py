@@ -4,16 +4,15 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.telegram import (  # noqa: F401
+from tests.support.telegram import (
     ADMIN,
     ALICE,
     GROUP,
     BotHarness,
-    api,
-    bot_config,
-    harness,
     news_feed,
 )
+
+pytest_plugins = ["tests.support.telegram"]
 
 
 @pytest.mark.parametrize("command", ["/addfeed http://x.example/feed", "/removefeed 1", "/stats"])

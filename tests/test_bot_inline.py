@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from tests.support.telegram import (  # noqa: F401
-    BotHarness,
-    api,
-    bot_config,
-    harness,
-    news_feed,
-)
+from tests.support.telegram import BotHarness, news_feed
+
+pytest_plugins = ["tests.support.telegram"]
 
 
 async def test_inline_query_offers_matching_articles(harness: BotHarness) -> None:

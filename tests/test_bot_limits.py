@@ -8,15 +8,15 @@ import pytest
 
 from bot.config import Settings
 from bot.telegram.access import UserRateLimit
-from tests.support.telegram import (  # noqa: F401
+from tests.support.telegram import (
     ALICE,
     BOB,
     BotHarness,
-    api,
     bot_settings,
-    harness,
     news_feed,
 )
+
+pytest_plugins = ["tests.support.telegram"]
 
 
 @pytest.fixture

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from bot.telegram.emulator import BotAPIEmulator, inline_buttons
-from tests.support.telegram import (  # noqa: F401
+from tests.support.telegram import (
     BOT_USERNAME,
     GROUP,
     BotHarness,
-    api,
-    bot_config,
-    harness,
     news_feed,
 )
+
+pytest_plugins = ["tests.support.telegram"]
 
 COUNCIL = [
     (

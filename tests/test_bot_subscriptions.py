@@ -3,18 +3,17 @@
 from __future__ import annotations
 
 from bot.telegram.emulator import BotAPIEmulator, inline_buttons
-from tests.support.telegram import (  # noqa: F401
+from tests.support.telegram import (
     ALICE,
     BOB,
     BOT_USERNAME,
     GROUP,
     SUPERGROUP,
     BotHarness,
-    api,
-    bot_config,
-    harness,
     news_feed,
 )
+
+pytest_plugins = ["tests.support.telegram"]
 
 
 async def test_subscribe_confirms_and_shows_the_latest_matches(harness: BotHarness) -> None:
@@ -86,9 +85,7 @@ async def test_unsubscribe_by_number_topic_or_all(harness: BotHarness) -> None:
     ]
     for topic in ("bitcoin", "harbour", "volcano", "election"):
         await harness.newsroom.subscribe(BOB, topic)
-    assert (await harness.send("/unsubscribe 2", user=BOB)).texts == [
-        "Unsubscribed from harbour."
-    ]
+    assert (await harness.send("/unsubscribe 2", user=BOB)).texts == ["Unsubscribed from harbour."]
     assert (await harness.send("/unsubscribe Bitcoin", user=BOB)).texts == [
         "Unsubscribed from bitcoin."
     ]

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.storage import Storage, Subscription
-from bot.topics import TopicIndex, parse_topic, tokenize
+from bot.topics import TopicIndex, article_tokens, document_frequencies, parse_topic
 
 BATCH = 500
+SAMPLE = 2000  # recent articles whose word frequencies pick each topic's rarest word
 
 
 class AlertMatcher:
@@ -17,7 +18,10 @@ class AlertMatcher:
 
     def __init__(self, storage: Storage) -> None:
         self.storage = storage
-        self.index = TopicIndex()
+        recent = storage.articles.after(max(storage.articles.max_id() - SAMPLE, 0), SAMPLE)
+        self.index = TopicIndex(
+            document_frequencies(article_tokens(a.title, a.text) for a in recent)
+        )
         self.subscriptions: dict[int, Subscription] = {}
         for sub in storage.subscriptions.all_active():
             self.add(sub)
@@ -50,7 +54,7 @@ class AlertMatcher:
         while batch := articles.after(cursor, BATCH):
             matches: list[tuple[int, int, int]] = []
             for article in batch:
-                tokens = tokenize(f"{article.title}\n{article.text}")
+                tokens = article_tokens(article.title, article.text)
                 for sub_id in sorted(self.index.match(tokens)):
                     sub = self.subscriptions[sub_id]
                     if article.id > sub.since_article_id:

@@ -12,7 +12,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from bot.errors import NewsbotError
-from bot.ingest.safety import UnsafeURLError, check_url
+from bot.ingest.safety import PinnedTransport, UnsafeURLError, check_url
 
 DEFAULT_ACCEPT = (
     "application/rss+xml, application/atom+xml, application/feed+json, "
@@ -119,7 +119,11 @@ class _Host:
 
 
 class Fetcher:
-    """Fetches URLs with one shared HTTP client; safe to use from many tasks at once."""
+    """Fetches URLs with one shared HTTP client; safe to use from many tasks at once.
+
+    The client it creates connects only to public addresses (PinnedTransport) unless
+    `allow_private`; a client passed in is used as it is.
+    """
 
     def __init__(
         self,
@@ -134,10 +138,12 @@ class Fetcher:
         host_delay: float = 0.5,
     ) -> None:
         self._owns_client = client is None
+        limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=16)
         self._client = client or httpx.AsyncClient(
             timeout=timeout,
             follow_redirects=False,
-            limits=httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=16),
+            limits=limits,
+            transport=PinnedTransport(limits, allow_private=allow_private),
         )
         self._allow_private = allow_private
         self._max_bytes = max_bytes
@@ -171,7 +177,8 @@ class Fetcher:
 
         With `etag`/`last_modified` the request is conditional: an unchanged resource comes
         back with not_modified=True and an empty body. Raises FetchError (BlockedURLError when
-        the safety check refuses a hop). The time cap (`timeout`) starts with the first request.
+        the safety check refuses a hop or the address connected to). The time cap (`timeout`)
+        starts with the first request.
         """
         headers = {**self._headers, "Accept": accept}
         if etag:
@@ -214,6 +221,8 @@ class Fetcher:
                     "GET", url, headers=headers, follow_redirects=False
                 ) as response:
                     return await self._read(response, headers)
+            except UnsafeURLError as exc:  # the address connected to is not public
+                raise BlockedURLError(str(exc)) from None
             except httpx.TimeoutException:
                 raise FetchError("the site took too long to answer") from None
             except httpx.ConnectError:

@@ -20,6 +20,11 @@ _FEED_TYPES = ("rss", "atom", "rdf", "feed+json")
 _FEED_ROOT = re.compile(rb"^<(?:[\w.-]+:)?(?:rss|feed|rdf)\b", re.I)
 _XML_PROLOGUE = re.compile(rb"^(?:<\?[^>]*\?>|<!--.*?-->|<!DOCTYPE[^>]*>|\s+)*", re.S | re.I)
 _SNIFF_BYTES = 4096
+# trafilatura takes about 2 s per MB of HTML: a page is read no further than this, so one
+# hostile link cannot hold a worker for long (an article starts well before 1.5 MB).
+MAX_EXTRACT_BYTES = 1_500_000
+# Longer than any news article: what is stored, indexed and summarized of one is cut here.
+MAX_TEXT_CHARS = 200_000
 _DATE_PARAMS = {
     "original_date": True,
     "extensive_search": True,
@@ -112,16 +117,25 @@ def _paragraphs(text: str, title: str) -> str:
     return "\n\n".join(lines)
 
 
+def clip_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
+    """`text` cut to at most `limit` characters, at the end of a paragraph when one fits."""
+    if len(text) <= limit:
+        return text
+    end = text.rfind("\n\n", 0, limit + 1)
+    return text[: end if end > 0 else limit].rstrip()
+
+
 def extract_page(html: bytes | str, url: str) -> ExtractedPage:
     """The main text and metadata of the HTML page fetched from `url`.
 
-    Raises ExtractError for an empty or binary document, or a page with no main text.
+    Only the first MAX_EXTRACT_BYTES are read. Raises ExtractError for an empty or binary
+    document, or a page with no main text.
     """
     if not html.strip():
         raise ExtractError("the page is empty")
     if _is_binary(html):
         raise ExtractError("that link is not a web page")
-    tree = load_html(html)
+    tree = load_html(html[:MAX_EXTRACT_BYTES])
     if tree is None:
         raise ExtractError("that link is not a readable web page")
     canonical = _canonical(tree, url)

@@ -1,4 +1,8 @@
-"""One ingest pass: poll feeds concurrently, store new and changed articles with key points."""
+"""One ingest pass: poll feeds concurrently, store new and changed articles with key points.
+
+Parsing, page extraction and key points run in worker processes (Executors.parallel), so a
+pass uses every core; each feed's articles are stored in one transaction.
+"""
 
 from __future__ import annotations
 
@@ -10,7 +14,7 @@ from dataclasses import dataclass, field
 from bot.executors import Executors
 from bot.ingest.feeds import FeedParseError, parse_feed
 from bot.ingest.fetcher import Fetcher, FetchError
-from bot.ingest.pages import ExtractError, extract_page
+from bot.ingest.pages import ExtractError, clip_text, extract_page
 from bot.ingest.urls import canonical_url
 from bot.keypoints import KeyPointExtractor, detect_language
 from bot.models import FeedItem, ParsedFeed
@@ -39,6 +43,28 @@ class IngestReport:
         )
 
 
+def _parse(body: bytes, url: str, content_type: str) -> ParsedFeed:
+    """The feed, each item's text clipped to an article's greatest length."""
+    parsed = parse_feed(body, url, content_type)
+    for item in parsed.items:
+        item.text = clip_text(item.text)
+    return parsed
+
+
+_EXTRACTOR = KeyPointExtractor()  # one per worker process
+
+
+def _key_points(
+    articles: list[tuple[str, str, str | None]], feed_language: str | None, count: int
+) -> list[tuple[str, list[str]]]:
+    """The language and key points of each (title, text, language hint) of a feed."""
+    found: list[tuple[str, list[str]]] = []
+    for title, text, language in articles:
+        code = detect_language(text, language or feed_language)
+        found.append((code, _EXTRACTOR.key_points(title, text, code, count)))
+    return found
+
+
 @dataclass(slots=True)
 class _Prepared:
     item: FeedItem
@@ -54,7 +80,6 @@ class Poller:
         self,
         storage: Storage,
         fetcher: Fetcher,
-        extractor: KeyPointExtractor,
         executors: Executors,
         *,
         poll_seconds: float,
@@ -62,7 +87,6 @@ class Poller:
     ) -> None:
         self.storage = storage
         self.fetcher = fetcher
-        self.extractor = extractor
         self.run = executors
         self.poll_seconds = poll_seconds
         self.key_points = key_points
@@ -110,12 +134,14 @@ class Poller:
                 poll_seconds=self.poll_seconds,
             )
             return
-        parsed: ParsedFeed = await self.run.cpu(
-            parse_feed, result.body, result.url, result.content_type
-        )
+        parsed = await self.run.parallel(_parse, result.body, result.url, result.content_type)
         prepared = await self.run.db(self._dedupe, feed.id, parsed.items)
         await asyncio.gather(*(self._fill_teaser(p) for p in prepared if p.item.is_teaser))
-        await self.run.cpu(self._key_points, prepared, parsed.language)
+        if prepared:
+            articles = [(p.item.title, p.item.text, p.item.language) for p in prepared]
+            found = await self.run.parallel(_key_points, articles, parsed.language, self.key_points)
+            for p, (language, points) in zip(prepared, found, strict=True):
+                p.item.language, p.points = language, points
         new_ids, updated = await self.run.db(self._save, feed.id, prepared)
         report.articles_new += len(new_ids)
         report.articles_updated += updated
@@ -159,53 +185,48 @@ class Poller:
             return
         try:
             page = await self.fetcher.fetch(prepared.url)
-            extracted = await self.run.cpu(extract_page, page.body, page.url)
+            extracted = await self.run.parallel(extract_page, page.body, page.url)
         except (FetchError, ExtractError) as exc:
             log.info("keeping the teaser of %s: %s", prepared.url, exc)
             return
-        if len(extracted.text) > len(prepared.item.text):
-            prepared.item.text = extracted.text
+        text = clip_text(extracted.text)
+        if len(text) > len(prepared.item.text):
+            prepared.item.text = text
             prepared.item.language = prepared.item.language or extracted.language
             prepared.item.author = prepared.item.author or extracted.author
 
-    def _key_points(self, prepared: list[_Prepared], feed_language: str | None) -> None:
-        for p in prepared:
-            item = p.item
-            item.language = detect_language(item.text, item.language or feed_language)
-            p.points = self.extractor.key_points(
-                item.title, item.text, item.language, self.key_points
-            )
-
     def _save(self, feed_id: int, prepared: list[_Prepared]) -> tuple[list[int], int]:
-        """Store the prepared articles (runs on the db thread); return new ids, updated count."""
+        """Store the prepared articles in one transaction (runs on the db thread); return
+        the new ids and how many were updated."""
         new_ids: list[int] = []
         updated = 0
-        for p in prepared:
-            item = p.item
-            existing_id = p.existing_id
-            if existing_id is None:  # another feed may have stored the story meanwhile
-                again = self.storage.articles.find_existing(
+        with self.storage.db.atomic():
+            for p in prepared:
+                item = p.item
+                existing_id = p.existing_id
+                if existing_id is None:  # another feed may have stored the story meanwhile
+                    again = self.storage.articles.find_existing(
+                        feed_id=feed_id,
+                        guid=item.guid,
+                        url=p.url,
+                        title=item.title,
+                        published=item.published,
+                    )
+                    existing_id = again.id if again else None
+                article_id = self.storage.articles.save(
+                    title=item.title,
+                    text=item.text,
+                    points=p.points,
+                    url=p.url,
                     feed_id=feed_id,
                     guid=item.guid,
-                    url=p.url,
-                    title=item.title,
+                    author=item.author,
                     published=item.published,
+                    language=item.language,
+                    existing_id=existing_id,
                 )
-                existing_id = again.id if again else None
-            article_id = self.storage.articles.save(
-                title=item.title,
-                text=item.text,
-                points=p.points,
-                url=p.url,
-                feed_id=feed_id,
-                guid=item.guid,
-                author=item.author,
-                published=item.published,
-                language=item.language,
-                existing_id=existing_id,
-            )
-            if existing_id is None:
-                new_ids.append(article_id)
-            else:
-                updated += 1
+                if existing_id is None:
+                    new_ids.append(article_id)
+                else:
+                    updated += 1
         return new_ids, updated

@@ -1,11 +1,16 @@
-"""Refuse URLs that would make the bot reach into its own machine or private networks."""
+"""Refuse URLs, and connections, that would make the bot reach into its own machine or
+private networks."""
 
 from __future__ import annotations
 
 import asyncio
 import ipaddress
 import socket
+from collections.abc import Iterable
 from urllib.parse import urlsplit
+
+import httpcore
+import httpx
 
 from bot.errors import NewsbotError
 
@@ -129,3 +134,61 @@ async def check_url(url: str, allow_private: bool) -> None:
         reason = _refusal(address)
         if reason is not None:
             raise UnsafeURLError(reason)
+
+
+class PinnedBackend(httpcore.AsyncNetworkBackend):
+    """httpcore's network backend, but a TCP connection to a non-public address is closed
+    before any byte is sent (TLS included): the address checked is the one connected to.
+
+    check_url resolves a name, then the connect resolves it again; a hostile name server can
+    answer a public address the first time and 127.0.0.1 the second (DNS rebinding). Here the
+    peer of the socket itself is checked, so the second answer cannot slip through.
+    """
+
+    def __init__(self, allow_private: bool) -> None:
+        self._inner = httpcore.AnyIOBackend()
+        self._allow_private = allow_private
+
+    async def connect_tcp(
+        self,
+        host: str,
+        port: int,
+        timeout: float | None = None,  # noqa: ASYNC109 (httpcore's signature)
+        local_address: str | None = None,
+        socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
+    ) -> httpcore.AsyncNetworkStream:
+        stream = await self._inner.connect_tcp(
+            host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        )
+        if self._allow_private:
+            return stream
+        peer = stream.get_extra_info("server_addr")
+        address = _literal(str(peer[0])) if isinstance(peer, tuple) and peer else None
+        reason = "I couldn't tell which address I reached" if address is None else _refusal(address)
+        if reason is not None:
+            await stream.aclose()
+            raise UnsafeURLError(reason)
+        return stream
+
+    async def sleep(self, seconds: float) -> None:
+        await self._inner.sleep(seconds)
+
+
+class PinnedTransport(httpx.AsyncHTTPTransport):
+    """An httpx transport whose connections go through PinnedBackend.
+
+    A client given this transport ignores HTTP(S)_PROXY: through a proxy the peer would be the
+    proxy, and the check meaningless.
+    """
+
+    def __init__(self, limits: httpx.Limits, *, allow_private: bool) -> None:
+        super().__init__(limits=limits)
+        # httpx (0.28) takes no network backend, so the pool it built is replaced by one that
+        # has ours, with the same settings.
+        self._pool = httpcore.AsyncConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=PinnedBackend(allow_private),
+        )

@@ -4,29 +4,40 @@ from __future__ import annotations
 
 import re
 
-# Each pattern runs on the lower-cased sentence. Phrases are matched as whole words.
-_PHRASES = (
-    "appeared first on",
-    "click here",
-    "tap here",
-    "follow us",
-    "all rights reserved",
-    "please visit",
-    "visit our",
-    "our faq",
-    "our newsletter",
-    "subscribe to our",
-    "subscribe now",
-    "subscribe today",
-    "photo credit",
-    "image credit",
-    "photo courtesy",
-    "getty images",
-    "shutterstock",
+# Every pattern below runs on the lower-cased sentence.
+# Boilerplate wherever it occurs, as (a literal it must contain, the pattern that confirms it):
+# the cheap literal test spares almost every body sentence the regular expression.
+_ANYWHERE: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("@", re.compile(r"@[\w-]+\.\w")),  # an e-mail address
+    ("http", re.compile(r"https?://")),
+    ("www.", re.compile(r"\bwww\.")),
+    ("©", re.compile("©")),
+    ("ⓒ", re.compile("ⓒ")),
+    ("copyright", re.compile(r"copyright\s(?:\(c\)\s*)?\d{4}")),
+    ("무단", re.compile(r"무단\s?전재")),  # "no unauthorised reproduction"
+    *(
+        (phrase, re.compile(rf"\b{phrase}\b"))
+        for phrase in (
+            "appeared first on",
+            "click here",
+            "tap here",
+            "follow us",
+            "all rights reserved",
+            "please visit",
+            "visit our",
+            "our faq",
+            "our newsletter",
+            "subscribe to our",
+            "subscribe now",
+            "subscribe today",
+            "photo credit",
+            "image credit",
+            "photo courtesy",
+            "getty images",
+            "shutterstock",
+        )
+    ),
 )
-_NON_WORD = re.compile(r"\W+")
-# Boilerplate wherever it occurs: an e-mail address, a link, a copyright notice.
-_MARKS = re.compile(r"@[\w-]+\.\w|https?://|www\.|[©ⓒ]|copyright\s(?:\(c\)\s*)?\d{4}|무단\s?전재")
 # Boilerplate when it opens a sentence of any length.
 _OPENING = re.compile(
     r"""
@@ -67,17 +78,20 @@ _END_MARKER = re.compile(
 )
 _END_PHRASES = ("appeared first on", "all rights reserved", "©", "ⓒ")
 _DATE_WORDS = frozenset(
-    """
-    january february march april may june july august september october november december
-    jan feb mar apr jun jul aug sep sept oct nov dec
-    monday tuesday wednesday thursday friday saturday sunday mon tue tues wed thu thur thurs fri
-    sat sun am pm a m p at on of the updated published posted modified last gmt utc kst jst est edt
-    cst cdt pst pdt bst cet cest st nd rd th
-    년 월 일 시 분 오전 오후 입력 수정 기사입력 최종수정 年 月 日 时 時 分
-    """.split()
+    word
+    for group in (
+        "january february march april may june july august september october november december",
+        "jan feb mar apr jun jul aug sep sept oct nov dec",
+        "monday tuesday wednesday thursday friday saturday sunday",
+        "mon tue tues wed thu thur thurs fri sat sun",
+        "am pm a m p at on of the st nd rd th updated published posted modified last",
+        "gmt utc kst jst est edt cst cdt pst pdt bst cet cest",
+        "년 월 일 시 분 오전 오후 입력 수정 기사입력 최종수정 年 月 日 时 時 分",
+    )
+    for word in group.split(" ")
 )
 _DATE_TOKEN = re.compile(r"\d+|[^\W\d_]+")
-_DATELINE_MAX_CHARS = 100
+_DATELINE_MAX_CHARS = 60
 _CLOSERS = "\"'”’」』》〉)]"
 _ENDINGS = ".!?…。！？"
 _WORD = re.compile(r"\w+")
@@ -89,18 +103,29 @@ _TITLE_OVERLAP = 0.8
 def is_boilerplate(sentence: str) -> bool:
     """True for feed footers, bylines, datelines, credits, share/subscribe lines and the like."""
     lowered = sentence.lower()
-    if _MARKS.search(lowered) or _OPENING.match(lowered) or _has_phrase(lowered, _PHRASES):
-        return True
-    if len(sentence.split()) <= _LABEL_MAX_WORDS and (
-        _LABEL.match(lowered) or _BYLINE.match(sentence)
-    ):
-        return True
-    return is_dateline(sentence)
+    return _contains_boilerplate(lowered) or _opens_as_boilerplate(sentence, lowered)
 
 
 def is_end_marker(sentence: str) -> bool:
     """True for a sentence that, near the end of an article, starts its footer (credits, ...)."""
-    lowered = sentence.lower()
+    return _ends_article(sentence.lower())
+
+
+def _contains_boilerplate(lowered: str) -> bool:
+    return any(literal in lowered and pattern.search(lowered) for literal, pattern in _ANYWHERE)
+
+
+def _opens_as_boilerplate(sentence: str, lowered: str) -> bool:
+    if _OPENING.match(lowered):
+        return True
+    if (_LABEL.match(lowered) or _BYLINE.match(sentence)) and len(
+        sentence.split()
+    ) <= _LABEL_MAX_WORDS:
+        return True
+    return is_dateline(sentence)
+
+
+def _ends_article(lowered: str) -> bool:
     return bool(_END_MARKER.match(lowered)) or any(phrase in lowered for phrase in _END_PHRASES)
 
 
@@ -126,21 +151,24 @@ def is_fragment(sentence: str, neutral: bool) -> bool:
         return True
     if neutral:
         return len(sentence) < _MIN_NEUTRAL_CHARS
-    return len(sentence.split()) < _MIN_WORDS or sentence.isupper()
+    return sentence.count(" ") + 1 < _MIN_WORDS or sentence.isupper()
 
 
-def title_words(title: str) -> frozenset[str]:
-    """The lower-cased words of a title, for `repeats_title`."""
-    return frozenset(word.lower() for word in _WORD.findall(title))
+class Headline:
+    """An article's title, to tell when a sentence repeats it."""
 
+    def __init__(self, title: str) -> None:
+        self.words = _word_set(title)
+        # A repeat of the title is about as long as the title.
+        self._lengths = range(len(title) // 2, 2 * len(title) + 10)
 
-def repeats_title(sentence: str, title: frozenset[str]) -> bool:
-    """True when `sentence` is the title (given as `title_words`) again, give or take a word."""
-    if not title:
-        return False
-    words = {word.lower() for word in _WORD.findall(sentence)}
-    shared = len(title & words)
-    return shared >= _TITLE_OVERLAP * len(title) and shared >= _TITLE_OVERLAP * len(words)
+    def repeated_by(self, sentence: str) -> bool:
+        """True when `sentence` is the title again, give or take a word or two."""
+        if not self.words or len(sentence) not in self._lengths:
+            return False
+        words = _word_set(sentence)
+        shared = len(self.words & words)
+        return shared >= _TITLE_OVERLAP * len(self.words) and shared >= _TITLE_OVERLAP * len(words)
 
 
 def body_sentences(
@@ -152,21 +180,26 @@ def body_sentences(
     the second half of the article, repeats of the title, and fragments (unless nothing but
     fragments is left).
     """
-    total = sum(len(paragraph) for paragraph in paragraphs)
-    headline = title_words(title)
+    total = sum(map(len, paragraphs))
+    headline = Headline(title)
     seen = 0
-    kept: list[tuple[int, str]] = []
+    statements: list[tuple[int, str]] = []
+    fragments: list[tuple[int, str]] = []
     for index, paragraph in enumerate(paragraphs):
-        if seen * 2 >= total and any(is_end_marker(sentence) for sentence in paragraph):
+        lowered = [sentence.lower() for sentence in paragraph]
+        if seen * 2 >= total and any(map(_ends_article, lowered)):
             break
         seen += len(paragraph)
-        if any(is_boilerplate(sentence) for sentence in paragraph):
+        if _contains_boilerplate(" ".join(lowered)) or any(
+            map(_opens_as_boilerplate, paragraph, lowered)
+        ):
             continue
-        kept.extend((index, s) for s in paragraph if not repeats_title(s, headline))
-    statements = [(index, s) for index, s in kept if not is_fragment(s, neutral)]
-    return statements or kept
+        for sentence in paragraph:
+            if not headline.repeated_by(sentence):
+                kind = fragments if is_fragment(sentence, neutral) else statements
+                kind.append((index, sentence))
+    return statements or fragments
 
 
-def _has_phrase(lowered: str, phrases: tuple[str, ...]) -> bool:
-    padded = f" {_NON_WORD.sub(' ', lowered)} "
-    return any(f" {phrase} " in padded for phrase in phrases)
+def _word_set(text: str) -> set[str]:
+    return {word.lower() for word in _WORD.findall(text)}

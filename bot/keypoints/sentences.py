@@ -13,6 +13,8 @@ from bot.keypoints.lexicon import NEUTRAL_LANGUAGES
 # A run of sentence-ending marks plus any closing quotes or brackets after it.
 _ENDING = re.compile(r"[.!?…。！？]+[\"'”’」』》〉)\]]*")
 _ALWAYS_ENDS = frozenset("!?。！？")
+# A possible sentence end inside a line: Punkt only splits after one of these.
+_INNER_ENDING = re.compile(r"[.!?…][\"'”’»)\]]*\s")
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7AF
 
 
@@ -39,6 +41,8 @@ def split_paragraphs(text: str, language: str | None = None) -> list[list[str]]:
 
 
 def _split_punkt(line: str) -> list[str]:
+    if not _INNER_ENDING.search(line):
+        return [line]  # no sentence end before the line's own: nothing for Punkt to split
     return [sentence.strip() for sentence in _punkt().tokenize(line)]
 
 

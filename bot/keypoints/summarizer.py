@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from itertools import chain, count
 from dataclasses import dataclass
 
 import numpy as np
@@ -10,7 +11,7 @@ from numpy.typing import NDArray
 from sumy.models.dom import ObjectDocumentModel, Sentence
 from sumy.summarizers._summarizer import AbstractSummarizer
 
-from bot.keypoints.stemming import CachedStemmer
+from bot.keypoints.stemming import STOP, CachedStemmer
 
 Matrix = NDArray[np.float64]
 
@@ -25,7 +26,10 @@ class Weights:
     duplicate: float = 0.9  # similarity at which a sentence counts as a repeat
 
 
-class KeyPointSummarizer(AbstractSummarizer):  # type: ignore[misc]
+DEFAULT_WEIGHTS = Weights()
+
+
+class KeyPointSummarizer(AbstractSummarizer):
     """Rates sentences by how much of the article's recurring vocabulary they carry.
 
     A sentence's recurrence score is, over its (stemmed, non-stop) words, the number of times
@@ -35,17 +39,12 @@ class KeyPointSummarizer(AbstractSummarizer):  # type: ignore[misc]
     (maximal marginal relevance), and returned in document order.
     """
 
-    def __init__(
-        self, stemmer: CachedStemmer, stop_words: frozenset[str], weights: Weights = Weights()
-    ) -> None:
+    def __init__(self, stemmer: CachedStemmer, weights: Weights = DEFAULT_WEIGHTS) -> None:
         super().__init__(stemmer)
         self._stems = stemmer
-        self._stop_words = stop_words
         self.weights = weights
 
-    def __call__(
-        self, document: ObjectDocumentModel, sentences_count: int
-    ) -> tuple[Sentence, ...]:
+    def __call__(self, document: ObjectDocumentModel, sentences_count: int) -> tuple[Sentence, ...]:
         sentences: tuple[Sentence, ...] = document.sentences
         if len(sentences) <= sentences_count:
             return sentences
@@ -56,23 +55,17 @@ class KeyPointSummarizer(AbstractSummarizer):  # type: ignore[misc]
         return tuple(sentences[index] for index in sorted(chosen))
 
     def _term_counts(self, sentences: Sequence[Sentence]) -> Matrix:
-        """Sentence-by-term matrix of stem counts, stop words left out."""
-        stop_words = self._stop_words
-        words = [
-            [word for word in map(str.lower, sentence.words) if word not in stop_words]
-            for sentence in sentences
-        ]
-        stems = self._stems.stem_all(word for sentence_words in words for word in sentence_words)
-        vocabulary: dict[str, int] = {}
-        rows: list[int] = []
-        columns: list[int] = []
-        for row, sentence_words in enumerate(words):
-            for word in sentence_words:
-                rows.append(row)
-                columns.append(vocabulary.setdefault(stems[word], len(vocabulary)))
-        counts = np.zeros((len(sentences), max(1, len(vocabulary))))
-        np.add.at(counts, (rows, columns), 1.0)
-        return counts
+        """Sentence-by-term matrix of term counts (stop words count nowhere)."""
+        words = [sentence.words for sentence in sentences]
+        terms = self._stems.terms(list(chain.from_iterable(words)))
+        columns = dict(zip(dict.fromkeys(terms), count()))
+        width = len(columns)
+        rows = np.repeat(np.arange(len(words)), list(map(len, words)))
+        cells = rows * width + np.fromiter(map(columns.__getitem__, terms), np.intp, len(terms))
+        counts = np.bincount(cells, minlength=len(words) * width).reshape(len(words), width)
+        if STOP in columns:
+            counts[:, columns[STOP]] = 0
+        return counts.astype(np.float64)
 
     def _rate(self, counts: Matrix, similarity: Matrix) -> Matrix:
         totals = counts.sum(axis=0)
@@ -100,13 +93,17 @@ class KeyPointSummarizer(AbstractSummarizer):  # type: ignore[misc]
 
 
 def _cosine_similarity(counts: Matrix) -> Matrix:
-    """Cosine similarity of the sentences' tf-idf vectors (sentences as documents), diagonal 0."""
+    """Cosine similarity of the sentences' tf-idf vectors (sentences as documents), diagonal 0.
+
+    Only terms found in two sentences or more add to a product; the others count in the norms
+    alone, and leaving them out of the product keeps it small (and off BLAS threads).
+    """
     documents = counts.shape[0]
     frequency = np.count_nonzero(counts, axis=0)
     vectors = np.log1p(counts) * np.log((documents + 1.0) / (frequency + 0.5))
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    vectors /= np.where(norms > 0.0, norms, 1.0)
-    similarity: Matrix = vectors @ vectors.T
+    norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors))
+    shared = vectors[:, frequency > 1] / np.where(norms > 0.0, norms, 1.0)[:, np.newaxis]
+    similarity: Matrix = shared @ shared.T
     np.fill_diagonal(similarity, 0.0)
     return similarity
 

@@ -131,7 +131,10 @@ class ArticleStore:
         language: str | None = None,
         existing_id: int | None = None,
     ) -> int:
-        """Insert a new article, or replace the content of `existing_id`; return its id."""
+        """Insert a new article, or replace the content of `existing_id`; return its id.
+
+        Inside `db.atomic()` the write joins that transaction; else it commits at once.
+        """
         now = utcnow()
         record: dict[str, Any] = {
             "title": title,
@@ -144,7 +147,7 @@ class ArticleStore:
             "language": language,
             "updated_at": now,
         }
-        with self.db.conn:
+        with self.db.atomic():
             if existing_id is not None:
                 self.db.table("articles").update(existing_id, record)
                 return existing_id

@@ -69,7 +69,10 @@ class AlertDelivery:
                 async with gate:
                     await self._deliver(bot, batch, report)
 
-            await asyncio.gather(*(one(batch) for batch in batches))
+            outcomes = await asyncio.gather(*(one(b) for b in batches), return_exceptions=True)
+            for batch, outcome in zip(batches, outcomes, strict=True):
+                if isinstance(outcome, Exception):  # e.g. the database failed: pending stays
+                    log.error("Alert delivery to %s failed", batch.chat_id, exc_info=outcome)
             if batches:
                 log.info("Alert delivery: %s", report)
             return report

@@ -56,8 +56,7 @@ STORIES: dict[str, tuple[str, list[str]]] = {
             "The launch came days after joint military exercises by South Korea and the United "
             "States ended in the region.",
             "Japan's coast guard warned ships to stay away from any falling debris.",
-            "Pyongyang has tested several new missiles this year despite international "
-            "sanctions.",
+            "Pyongyang has tested several new missiles this year despite international sanctions.",
         ],
     ),
     "bridge": (
@@ -251,7 +250,9 @@ class BotHarness:
     async def press_data(self, message: Message, data: str, *, user: int = ALICE) -> Outcome:
         """A user presses a button carrying `data` under `message`."""
         return await self._handle(
-            lambda: self._last_update_after(self.emulator.push_callback(message, data, user_id=user))
+            lambda: self._last_update_after(
+                self.emulator.push_callback(message, data, user_id=user)
+            )
         )
 
     async def inline(self, query: str, *, user: int = ALICE) -> Outcome:
@@ -259,6 +260,10 @@ class BotHarness:
         return await self._handle(
             lambda: self._last_update_after(self.emulator.push_inline_query(query, user_id=user))
         )
+
+    async def push(self, update: dict[str, Any]) -> Outcome:
+        """Any update, as Telegram would send it."""
+        return await self._handle(lambda: self.emulator.push_update(update)["update_id"])
 
     async def migrate(self, old_chat: int, new_chat: int) -> Outcome:
         """A group becomes a supergroup (both service messages are handled)."""

@@ -48,24 +48,22 @@ async def reply(
     *,
     keyboard: InlineKeyboardMarkup | None = None,
     preview: bool = False,
-) -> Message | None:
-    """Send HTML messages in the update's chat (the keyboard under the last); return the last."""
+) -> None:
+    """Send HTML messages in the update's chat, the keyboard under the last one."""
     target = update.effective_message
     if target is None:
-        return None
-    sent: Message | None = None
+        return
     for number, text in enumerate(messages, start=1):
-        sent = await target.reply_text(
+        await target.reply_text(
             text,
             reply_markup=keyboard if number == len(messages) else None,
             link_preview_options=PREVIEW_ON if preview else PREVIEW_OFF,
         )
-    return sent
 
 
-async def reply_text(update: Update, text: str) -> Message | None:
+async def reply_text(update: Update, text: str) -> None:
     """Send one line of plain text (escaped here) in the update's chat."""
-    return await reply(update, [escape(text)])
+    await reply(update, [escape(text)])
 
 
 def first_link(message: Message | None) -> str | None:
@@ -82,7 +80,7 @@ def first_link(message: Message | None) -> str | None:
 
 
 @contextlib.asynccontextmanager
-async def typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> AsyncIterator[None]:
+async def show_typing(update: Update, context: ContextTypes.DEFAULT_TYPE) -> AsyncIterator[None]:
     """Show "typing…" in the chat for as long as the body runs."""
     chat = update.effective_chat
     if chat is None:

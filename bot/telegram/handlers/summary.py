@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 
 from bot.errors import NewsbotError
 from bot.telegram.access import throttle
-from bot.telegram.handlers.common import first_link, newsroom_of, reply, typing, usage
+from bot.telegram.handlers.common import first_link, newsroom_of, reply, show_typing, usage
 from bot.telegram.render import render_article
 
 
@@ -34,6 +34,6 @@ async def pasted_link(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 async def _summarize(update: Update, context: ContextTypes.DEFAULT_TYPE, target: str) -> None:
     throttle(update, context)
-    async with typing(update, context):
+    async with show_typing(update, context):
         article = await newsroom_of(context).summarize(target)
     await reply(update, [render_article(article)], preview=True)
