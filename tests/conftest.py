@@ -1,4 +1,5 @@
-"""Shared fixtures: the local HTTP server for feeds and pages, and an open Newsroom."""
+"""Shared fixtures: the local HTTP server, an open Newsroom, and the Telegram harness."""
 
 from tests.support.httpserver import http_server  # noqa: F401
 from tests.support.newsroom import newsroom  # noqa: F401
+from tests.support.telegram import api, bot_config, harness  # noqa: F401

@@ -12,8 +12,6 @@ from tests.support.telegram import (
     news_feed,
 )
 
-pytest_plugins = ["tests.support.telegram"]
-
 
 @pytest.mark.parametrize("command", ["/addfeed http://x.example/feed", "/removefeed 1", "/stats"])
 async def test_admin_commands_refuse_everyone_else(harness: BotHarness, command: str) -> None:

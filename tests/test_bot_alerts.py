@@ -22,8 +22,6 @@ from tests.support.telegram import (
     news_feed,
 )
 
-pytest_plugins = ["tests.support.telegram"]
-
 NEW_TITLE = NEW_STORY[1]
 
 

@@ -16,8 +16,6 @@ from tests.support.telegram import (
     BotHarness,
 )
 
-pytest_plugins = ["tests.support.telegram"]
-
 
 async def test_start_and_help_explain_the_bot_with_examples(harness: BotHarness) -> None:
     for user, command in ((ALICE, "/start"), (BOB, "/help")):

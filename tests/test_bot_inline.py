@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from tests.support.telegram import BotHarness, news_feed
 
-pytest_plugins = ["tests.support.telegram"]
-
 
 async def test_inline_query_offers_matching_articles(harness: BotHarness) -> None:
     await harness.follow(news_feed())

@@ -16,8 +16,6 @@ from tests.support.telegram import (
     news_feed,
 )
 
-pytest_plugins = ["tests.support.telegram"]
-
 
 @pytest.fixture
 def bot_config(tmp_path: Path) -> Settings:

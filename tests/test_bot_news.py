@@ -10,8 +10,6 @@ from tests.support.telegram import (
     news_feed,
 )
 
-pytest_plugins = ["tests.support.telegram"]
-
 COUNCIL = [
     (
         f"council-{n}",

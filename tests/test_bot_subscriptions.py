@@ -13,8 +13,6 @@ from tests.support.telegram import (
     news_feed,
 )
 
-pytest_plugins = ["tests.support.telegram"]
-
 
 async def test_subscribe_confirms_and_shows_the_latest_matches(harness: BotHarness) -> None:
     await harness.follow(news_feed())

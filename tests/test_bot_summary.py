@@ -5,8 +5,6 @@ from __future__ import annotations
 from tests.support import feeds as fixtures
 from tests.support.telegram import GROUP, BotHarness, news_feed
 
-pytest_plugins = ["tests.support.telegram"]
-
 PAGE_TITLE = "Harbour bridge to close for four weekends"
 
 

@@ -44,10 +44,14 @@ class IngestReport:
 
 
 def _parse(body: bytes, url: str, content_type: str) -> ParsedFeed:
-    """The feed, each item's text clipped to an article's greatest length."""
+    """The feed, each item's text clipped to an article's greatest length, and each item
+    with neither guid nor link identified by its content (else each poll would store it anew).
+    """
     parsed = parse_feed(body, url, content_type)
     for item in parsed.items:
         item.text = clip_text(item.text)
+        if not item.guid and not item.url:
+            item.guid = "content:" + content_hash(item.title, item.text)
     return parsed
 
 
@@ -174,7 +178,10 @@ class Poller:
                 title=item.title,
                 published=item.published,
             )
-            if existing and existing.content_hash == content_hash(item.title, item.text):
+            # A stored teaser keeps the page text it was filled with: not fetched again.
+            if existing and (
+                item.is_teaser or existing.content_hash == content_hash(item.title, item.text)
+            ):
                 continue
             prepared.append(_Prepared(item, url, existing.id if existing else None))
         return prepared

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from itertools import chain, count
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 from numpy.typing import NDArray
@@ -20,9 +20,9 @@ Matrix = NDArray[np.float64]
 class Weights:
     """How sentences are rated and chosen (tuned on the BBC dev split, see bench/README.md)."""
 
-    recurrence: float = 1.0  # how often the sentence's words recur in the rest of the article
-    centrality: float = 0.2  # mean tf-idf cosine similarity to the other sentences
-    redundancy: float = 0.35  # penalty per unit of similarity to a sentence already chosen
+    recurrence: float = 1.0  # how many other sentences share each of the sentence's words
+    centrality: float = 0.2  # summed tf-idf cosine similarity to the other sentences
+    redundancy: float = 0.2  # penalty per unit of similarity to a sentence already chosen
     duplicate: float = 0.9  # similarity at which a sentence counts as a repeat
 
 
@@ -32,9 +32,9 @@ DEFAULT_WEIGHTS = Weights()
 class KeyPointSummarizer(AbstractSummarizer):
     """Rates sentences by how much of the article's recurring vocabulary they carry.
 
-    A sentence's recurrence score is, over its (stemmed, non-stop) words, the number of times
-    each word occurs in the other sentences: the degree of the sentence in the word-overlap
-    graph, which favours long, on-topic sentences. A small tf-idf centrality term sharpens it.
+    A sentence's recurrence is, summed over its (stemmed, non-stop) words, the number of other
+    sentences that use the word too: its degree in the word-sharing graph of the article, which
+    favours long, on-topic sentences. A small tf-idf centrality term sharpens it.
     Sentences are picked greedily, each penalised by its similarity to those already picked
     (maximal marginal relevance), and returned in document order.
     """
@@ -49,33 +49,26 @@ class KeyPointSummarizer(AbstractSummarizer):
         if len(sentences) <= sentences_count:
             return sentences
         counts = self._term_counts(sentences)
-        similarity = _cosine_similarity(counts)
-        ratings = self._rate(counts, similarity)
+        frequency = np.count_nonzero(counts, axis=0)  # how many sentences use each term
+        similarity = _cosine_similarity(counts, frequency)
+        weights = self.weights
+        ratings = weights.recurrence * _scaled(counts @ (frequency - 1.0))
+        ratings += weights.centrality * _scaled(similarity.sum(axis=1))
         chosen = self._select(ratings, similarity, sentences_count)
         return tuple(sentences[index] for index in sorted(chosen))
 
     def _term_counts(self, sentences: Sequence[Sentence]) -> Matrix:
         """Sentence-by-term matrix of term counts (stop words count nowhere)."""
         words = [sentence.words for sentence in sentences]
-        terms = self._stems.terms(list(chain.from_iterable(words)))
-        columns = dict(zip(dict.fromkeys(terms), count()))
-        width = len(columns)
+        ids = np.array(self._stems.terms(list(chain.from_iterable(words))), dtype=np.int64)
+        terms, columns = np.unique(ids, return_inverse=True)
         rows = np.repeat(np.arange(len(words)), list(map(len, words)))
-        cells = rows * width + np.fromiter(map(columns.__getitem__, terms), np.intp, len(terms))
-        counts = np.bincount(cells, minlength=len(words) * width).reshape(len(words), width)
-        if STOP in columns:
-            counts[:, columns[STOP]] = 0
+        width = len(terms)
+        counts = np.bincount(rows * width + columns, minlength=len(words) * width)
+        counts = counts.reshape(len(words), width)
+        if width and terms[0] == STOP:  # the smallest id
+            counts[:, 0] = 0
         return counts.astype(np.float64)
-
-    def _rate(self, counts: Matrix, similarity: Matrix) -> Matrix:
-        totals = counts.sum(axis=0)
-        recurrence = counts @ (totals - 1.0)
-        centrality = similarity.sum(axis=1)
-        weights = self.weights
-        rating: Matrix = weights.recurrence * _scaled(recurrence) + weights.centrality * _scaled(
-            centrality
-        )
-        return rating
 
     def _select(self, ratings: Matrix, similarity: Matrix, count: int) -> list[int]:
         weights = self.weights
@@ -92,14 +85,13 @@ class KeyPointSummarizer(AbstractSummarizer):
         return chosen
 
 
-def _cosine_similarity(counts: Matrix) -> Matrix:
+def _cosine_similarity(counts: Matrix, frequency: NDArray[np.intp]) -> Matrix:
     """Cosine similarity of the sentences' tf-idf vectors (sentences as documents), diagonal 0.
 
     Only terms found in two sentences or more add to a product; the others count in the norms
     alone, and leaving them out of the product keeps it small (and off BLAS threads).
     """
     documents = counts.shape[0]
-    frequency = np.count_nonzero(counts, axis=0)
     vectors = np.log1p(counts) * np.log((documents + 1.0) / (frequency + 0.5))
     norms = np.sqrt(np.einsum("ij,ij->i", vectors, vectors))
     shared = vectors[:, frequency > 1] / np.where(norms > 0.0, norms, 1.0)[:, np.newaxis]

@@ -7,7 +7,7 @@ import re
 from bot.keypoints.lexicon import NEUTRAL_LANGUAGES, language_name
 from bot.keypoints.sentences import split_sentences
 
-_WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]++(?:['’][^\W\d_]++)*+")
 _RUN = re.compile(r"[^\W_]+")
 
 
