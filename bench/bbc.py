@@ -77,12 +77,16 @@ def _read(path: Path) -> Iterator[Article]:
             yield Article(row["id"], row["title"], row["text"], row["summary"])
 
 
-def stock_summarizer(cls: type[AbstractSummarizer], language: str = "en") -> Summarize:
-    """A stock sumy summarizer with sumy's stemmer and stop words, fed by the no-download
-    tokenizer and newsbot's sentence splitting (sumy's own tokenizer needs NLTK data)."""
+def stock_summarizer(
+    cls: type[AbstractSummarizer], language: str = "en", stop_words: bool = True
+) -> Summarize:
+    """A stock sumy summarizer with sumy's stemmer (and sumy's stop words, unless told not to),
+    fed by the no-download tokenizer and newsbot's sentence splitting (sumy's own tokenizer
+    needs NLTK data)."""
     tokenizer = NoDownloadTokenizer(language)
     summarizer = cls(Stemmer(tokenizer.language))
-    summarizer.stop_words = get_stop_words(tokenizer.language)
+    if stop_words:
+        summarizer.stop_words = get_stop_words(tokenizer.language)
 
     def summarize(title: str, text: str) -> list[str]:
         document = build_document(split_paragraphs(text, language), tokenizer)

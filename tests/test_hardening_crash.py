@@ -69,7 +69,7 @@ class SlowFeeds:
         return urls
 
     def hold(self, feed: int | None) -> None:
-        """From now on, answer `feed` only once release() is called (None: hold nothing)."""
+        """From now on, answer `feed` only once `release` is set (None: hold nothing)."""
         self.release = threading.Event()
         self.held = feed
 

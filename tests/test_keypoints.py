@@ -97,6 +97,13 @@ def test_count_is_respected(extractor: KeyPointExtractor, count: int) -> None:
     assert len(extractor.key_points(ENGLISH_TITLE, ENGLISH, "en", count)) == count
 
 
+def test_a_repeated_sentence_is_chosen_once(extractor: KeyPointExtractor) -> None:
+    sentences = split_sentences(ENGLISH)
+    text = "\n".join([*sentences[:3], sentences[1], *sentences[3:]])
+    points = extractor.key_points(ENGLISH_TITLE, text, "en", 5)
+    assert len(points) == len(set(points)) == 5
+
+
 def test_count_zero_gives_nothing(extractor: KeyPointExtractor) -> None:
     assert extractor.key_points(ENGLISH_TITLE, ENGLISH, count=0) == []
 
@@ -168,9 +175,27 @@ def test_concurrent_calls_give_the_same_points(extractor: KeyPointExtractor) -> 
 
 def test_summarizer_is_a_sumy_summarizer_fed_by_sumy_parser() -> None:
     tokenizer = NoDownloadTokenizer("en")
-    summarizer = KeyPointSummarizer(CachedStemmer("en", stop_words("en")))
+    summarizer = KeyPointSummarizer(CachedStemmer("en"), stop_words("en"))
     assert isinstance(summarizer, AbstractSummarizer)
     document = PlaintextParser.from_string(ENGLISH, tokenizer).document
     chosen = [str(sentence) for sentence in summarizer(document, 2)]
     assert len(chosen) == 2
     assert all(sentence in split_sentences(ENGLISH) for sentence in chosen)
+
+
+def test_summarizer_copes_with_sentences_of_stop_words_only() -> None:
+    tokenizer = NoDownloadTokenizer("en")
+    summarizer = KeyPointSummarizer(CachedStemmer("en"), stop_words("en"))
+    text = "It is what it is. It was not. They were there. We are here."
+    document = PlaintextParser.from_string(text, tokenizer).document
+    chosen = [str(sentence) for sentence in summarizer(document, 2)]
+    assert len(chosen) == 2
+    assert chosen == sorted(chosen, key=split_sentences(text).index)
+
+
+def test_stemmer_gives_one_term_per_stem() -> None:
+    stemmer = CachedStemmer("en")
+    running, runs, run, walked = stemmer.terms(["running", "runs", "run", "walked"])
+    assert running == runs == run != walked
+    assert stemmer.terms(["Runs", "walking"]) == [run, walked]
+    assert stemmer("Running") == "run"

@@ -14,7 +14,7 @@ from bot.ingest.opml import build_opml, parse_opml
 from bot.newsroom import Newsroom
 
 
-def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `feeds` command and its sub-commands."""
     feeds = commands.add_parser("feeds", help="follow, list, remove, import and export feeds")
     sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)

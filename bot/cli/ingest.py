@@ -13,7 +13,7 @@ from bot.newsroom import Newsroom
 from bot.storage import Feed
 
 
-def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `ingest` command."""
     ingest = commands.add_parser(
         "ingest", help="poll every feed once: store new articles with their key points"

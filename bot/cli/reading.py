@@ -17,7 +17,7 @@ def _count(text: str) -> int:
     return value
 
 
-def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `latest` and `search` commands."""
     latest = commands.add_parser("latest", help="the newest articles, optionally on a topic")
     latest.add_argument("topic", nargs="*", help='words, "phrases" and -excluded words')

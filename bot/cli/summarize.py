@@ -24,7 +24,7 @@ def _points(text: str) -> int:
     return value
 
 
-def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `summarize` command."""
     summarize = commands.add_parser(
         "summarize",

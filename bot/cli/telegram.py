@@ -21,7 +21,7 @@ To try the bot right now without Telegram:
 """
 
 
-def register(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `run` and `chat` commands."""
     run = commands.add_parser("run", help="run the Telegram bot (long polling or webhook)")
     run.add_argument("--webhook", metavar="URL", help="public HTTPS URL Telegram posts updates to")

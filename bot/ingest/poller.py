@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Callable
+import sqlite3
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from bot.executors import Executors
@@ -67,6 +69,23 @@ def _key_points(
         code = detect_language(text, language or feed_language)
         found.append((code, _EXTRACTOR.key_points(title, text, code, count)))
     return found
+
+
+@contextmanager
+def _write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """A transaction that holds the write lock from its start (BEGIN IMMEDIATE).
+
+    Its reads then cannot be outdated by another process's write before its own first write,
+    which SQLite refuses at once with "database is locked"; another writer makes it wait
+    (busy timeout) instead. Writes inside (db.atomic()) join it.
+    """
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+    except BaseException:
+        conn.rollback()
+        raise
+    conn.commit()
 
 
 @dataclass(slots=True)
@@ -178,13 +197,23 @@ class Poller:
                 title=item.title,
                 published=item.published,
             )
-            # A stored teaser keeps the page text it was filled with: not fetched again.
             if existing and (
-                item.is_teaser or existing.content_hash == content_hash(item.title, item.text)
+                existing.content_hash == content_hash(item.title, item.text)
+                or (item.is_teaser and self._filled_from_page(existing.id, item))
             ):
                 continue
             prepared.append(_Prepared(item, url, existing.id if existing else None))
         return prepared
+
+    def _filled_from_page(self, article_id: int, teaser: FeedItem) -> bool:
+        """Whether the stored article already holds the page text of this unchanged teaser
+        (same title, longer text): its page is then not fetched again at every poll."""
+        stored = self.storage.articles.get(article_id)
+        return (
+            stored is not None
+            and stored.title == teaser.title
+            and len(stored.text) > len(teaser.text)
+        )
 
     async def _fill_teaser(self, prepared: _Prepared) -> None:
         """The feed carries only a teaser: fetch the page and take its main text."""
@@ -207,7 +236,7 @@ class Poller:
         the new ids and how many were updated."""
         new_ids: list[int] = []
         updated = 0
-        with self.storage.db.atomic():
+        with _write_transaction(self.storage.db.conn):
             for p in prepared:
                 item = p.item
                 existing_id = p.existing_id

@@ -3,54 +3,44 @@
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 # Every pattern below runs on the lower-cased sentence.
 # Boilerplate wherever it occurs, as (a literal it must contain, the pattern that confirms it):
 # the cheap literal test spares almost every body sentence the regular expression.
-_ANYWHERE: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("@", re.compile(r"@[\w-]+\.\w")),  # an e-mail address
-    ("http", re.compile(r"https?://")),
-    ("www.", re.compile(r"\bwww\.")),
-    ("©", re.compile("©")),
-    ("ⓒ", re.compile("ⓒ")),
-    ("copyright", re.compile(r"copyright\s(?:\(c\)\s*)?\d{4}")),
-    ("무단", re.compile(r"무단\s?전재")),  # "no unauthorised reproduction"
-    *(
-        (phrase, re.compile(rf"\b{phrase}\b"))
-        for phrase in (
-            "appeared first on",
-            "click here",
-            "tap here",
-            "follow us",
-            "all rights reserved",
-            "please visit",
-            "visit our",
-            "our faq",
-            "our newsletter",
-            "subscribe to our",
-            "subscribe now",
-            "subscribe today",
-            "photo credit",
-            "image credit",
-            "photo courtesy",
-            "getty images",
-            "shutterstock",
-        )
-    ),
+_ANYWHERE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (literal, re.compile(pattern))
+    for literal, pattern in (
+        ("@", r"@[\w-]+\.\w"),  # an e-mail address
+        ("http", r"https?://"),
+        ("www.", r"\bwww\."),
+        ("©", "©"),
+        ("ⓒ", "ⓒ"),
+        ("copyright", r"copyright\s(?:\(c\)\s*)?\d{4}"),
+        ("무단", r"무단\s?전재"),  # "no unauthorised reproduction"
+        ("appeared first", r"\bappeared\sfirst\son\b"),
+        ("here", r"\b(?:click|tap)\shere\b"),
+        ("follow us", r"\bfollow\sus\b"),
+        ("rights reserved", r"\ball\srights\sreserved\b"),
+        ("visit", r"\bplease\svisit\b|\bvisit\sour\b"),
+        ("faq", r"\bour\sfaq\b"),
+        ("newsletter", r"\bour\snewsletter\b"),
+        ("subscribe", r"\bsubscribe\s(?:to\sour|now|today)\b"),
+        ("credit", r"\b(?:photo|image)\scredit\b"),
+        ("courtesy", r"\bphoto\scourtesy\b"),
+        ("getty", r"\bgetty\simages\b"),
+        ("shutterstock", r"\bshutterstock\b"),
+    )
 )
-# Boilerplate when it opens a sentence of any length.
-_OPENING = re.compile(
-    r"""
+# Boilerplate when it opens a sentence of any length...
+_OPENING = r"""
     (?:translated|edited|additional\sreporting)\sby\b
     | please\s(?:send|contact|e-?mail|write|visit|share|subscribe|follow|support|like|click|tap)\b
     | (?:photo|image|picture|photograph|illustration|graphic|video|source)s?\s*(?:credit)?\s*[:：|]
     | (?:related|see\salso|read\smore|more|advertisement|sponsored|editor'?s\snote)\s*[:：]
-    """,
-    re.VERBOSE,
-)
-# Boilerplate when it opens a short sentence or line (a label, not a statement).
-_LABEL = re.compile(
-    r"""
+    """
+# ... and when it opens a short sentence or line (a label, not a statement).
+_LABEL = r"""
     (?:read|watch|listen)(?:\s(?:this|it|the\sstory|more))?\s(?:in|on)\s\w+
     | (?:read|see)\s(?:more|also)\b
     | (?:related(?:\s(?:articles?|stories|news|content|coverage|links?))?|advertisement|sponsored)
@@ -60,9 +50,8 @@ _LABEL = re.compile(
     | (?:subscribe|sign\sup|log\sin|register|follow|donate|support\sus)\b
     | (?:written|reported|compiled|produced|reporting|writing|words|photos?|story)\sby\b
     | [-+]?\d+(?:\.\d+)?\s*°?\s*[cf]\b        # a weather line: "14 C"
-    """,
-    re.VERBOSE,
-)
+    """
+_START = re.compile(rf"(?P<opening>{_OPENING})|(?P<label>{_LABEL})", re.VERBOSE)
 _LABEL_MAX_WORDS = 8
 # A byline, on the sentence as written: "By Jane Doe", not "By far the best."
 _BYLINE = re.compile(r"[Bb]y\s+[A-Z][^.!?]*$")
@@ -111,16 +100,17 @@ def is_end_marker(sentence: str) -> bool:
     return _ends_article(sentence.lower())
 
 
-def _contains_boilerplate(lowered: str) -> bool:
-    return any(literal in lowered and pattern.search(lowered) for literal, pattern in _ANYWHERE)
+def _contains_boilerplate(
+    lowered: str, candidates: tuple[tuple[str, re.Pattern[str]], ...] = _ANYWHERE
+) -> bool:
+    return any(literal in lowered and pattern.search(lowered) for literal, pattern in candidates)
 
 
 def _opens_as_boilerplate(sentence: str, lowered: str) -> bool:
-    if _OPENING.match(lowered):
+    start = _START.match(lowered)
+    if start is not None and start.lastgroup == "opening":
         return True
-    if (_LABEL.match(lowered) or _BYLINE.match(sentence)) and len(
-        sentence.split()
-    ) <= _LABEL_MAX_WORDS:
+    if (start is not None or _BYLINE.match(sentence)) and len(sentence.split()) <= _LABEL_MAX_WORDS:
         return True
     return is_dateline(sentence)
 
@@ -182,15 +172,17 @@ def body_sentences(
     """
     total = sum(map(len, paragraphs))
     headline = Headline(title)
+    lowered_paragraphs = [[sentence.lower() for sentence in paragraph] for paragraph in paragraphs]
+    article = "\n".join(chain.from_iterable(lowered_paragraphs))
+    present = tuple(item for item in _ANYWHERE if item[0] in article)  # mostly none at all
     seen = 0
     statements: list[tuple[int, str]] = []
     fragments: list[tuple[int, str]] = []
-    for index, paragraph in enumerate(paragraphs):
-        lowered = [sentence.lower() for sentence in paragraph]
+    for index, (paragraph, lowered) in enumerate(zip(paragraphs, lowered_paragraphs, strict=True)):
         if seen * 2 >= total and any(map(_ends_article, lowered)):
             break
         seen += len(paragraph)
-        if _contains_boilerplate(" ".join(lowered)) or any(
+        if (present and _contains_boilerplate(" ".join(lowered), present)) or any(
             map(_opens_as_boilerplate, paragraph, lowered)
         ):
             continue

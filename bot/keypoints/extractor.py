@@ -11,7 +11,7 @@ from bot.keypoints.language import detect_language
 from bot.keypoints.lexicon import NEUTRAL_LANGUAGES, stop_words
 from bot.keypoints.sentences import split_paragraphs
 from bot.keypoints.stemming import CachedStemmer
-from bot.keypoints.summarizer import DEFAULT_WEIGHTS, KeyPointSummarizer, Weights
+from bot.keypoints.summarizer import KeyPointSummarizer
 from bot.keypoints.tokenizer import NoDownloadTokenizer
 
 
@@ -24,8 +24,7 @@ class _LanguageTools:
 class KeyPointExtractor:
     """Construct once, call from any thread: per-language tools are built once and shared."""
 
-    def __init__(self, weights: Weights = DEFAULT_WEIGHTS) -> None:
-        self._weights = weights
+    def __init__(self) -> None:
         self._tools: dict[str, _LanguageTools] = {}
         self._lock = threading.Lock()
 
@@ -57,9 +56,11 @@ class KeyPointExtractor:
             with self._lock:
                 tools = self._tools.get(code)
                 if tools is None:
+                    # Character bigrams are not words: stop words would not match them.
+                    stops = frozenset() if code in NEUTRAL_LANGUAGES else stop_words(code)
                     tools = _LanguageTools(
                         NoDownloadTokenizer(code),
-                        KeyPointSummarizer(CachedStemmer(code, stop_words(code)), self._weights),
+                        KeyPointSummarizer(CachedStemmer(code), stops),
                     )
                     self._tools[code] = tools
         return tools

@@ -10,11 +10,12 @@ import nupunkt
 from bot.keypoints.language import detect_language
 from bot.keypoints.lexicon import NEUTRAL_LANGUAGES
 
-# A run of sentence-ending marks plus any closing quotes or brackets after it.
-_ENDING = re.compile(r"[.!?…。！？]+[\"'”’」』》〉)\]]*")
+_CLOSERS = r"[\"'”’»」』》〉)\]]*"  # closing quotes and brackets that stay with a sentence
+# A run of sentence-ending marks plus any closers after it.
+_ENDING = re.compile(rf"[.!?…。！？]+{_CLOSERS}")
 _ALWAYS_ENDS = frozenset("!?。！？")
 # A possible sentence end inside a line: Punkt only splits after one of these.
-_INNER_ENDING = re.compile(r"[.!?…][\"'”’»)\]]*\s")
+_INNER_ENDING = re.compile(rf"[.!?…]{_CLOSERS}\s")
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7AF
 
 

@@ -1,4 +1,4 @@
-"""Map words to term ids (same stem, same id; stop words apart), cached across calls."""
+"""Map words to term ids (one id per stem), with PyStemmer and a cache shared across calls."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ import Stemmer
 from bot.keypoints.lexicon import fallback_stemmer, pystemmer_algorithm
 
 _CACHE_LIMIT = 200_000
-STOP = -1  # the term id of every stop word; the others are positive
 
 
 class CachedStemmer:
@@ -23,9 +22,8 @@ class CachedStemmer:
     the object stems one word, as sumy's summarizers expect of a stemmer.
     """
 
-    def __init__(self, language: str, stop_words: frozenset[str] = frozenset()) -> None:
+    def __init__(self, language: str) -> None:
         self.language = language
-        self._stop_words = stop_words
         self._algorithm = pystemmer_algorithm(language)
         self._fallback: Callable[[str], str] | None = (
             None if self._algorithm else fallback_stemmer(language)
@@ -41,22 +39,23 @@ class CachedStemmer:
         return self._stem([word.lower()])[0]
 
     def terms(self, words: Sequence[str]) -> list[int]:
-        """The term id of each word, in order: one id per stem, STOP for stop words."""
+        """The term id of each word, in order: words with the same lower-cased stem share one."""
         cache = self._cache
         found: list[int | None] = list(map(cache.get, words))
         if not all(found):  # some words are new (ids are never 0)
             missing = list(set(compress(words, map(not_, found))))
-            lowered = [word.lower() for word in missing]
-            kept = [word for word in lowered if word not in self._stop_words]
             ids = self._ids
-            stem_ids = {
+            fresh = {
                 word: ids.get(stem) or ids.setdefault(stem, next(self._next_id))
-                for word, stem in zip(kept, self._stem(kept), strict=True)
+                for word, stem in zip(
+                    missing, self._stem([w.lower() for w in missing]), strict=True
+                )
             }
-            cache.update(zip(missing, (stem_ids.get(word, STOP) for word in lowered), strict=True))
+            cache.update(fresh)
             if len(cache) > _CACHE_LIMIT:
                 self._cache, self._ids = {}, {}
-            found = list(map(cache.get, words))
+            fresh_or: Callable[[str, int | None], int | None] = fresh.get
+            found = list(map(fresh_or, words, found))  # the new id, else the one found
         return cast(list[int], found)
 
     def _stem(self, words: list[str]) -> list[str]:

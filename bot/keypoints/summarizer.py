@@ -11,7 +11,7 @@ from numpy.typing import NDArray
 from sumy.models.dom import ObjectDocumentModel, Sentence
 from sumy.summarizers._summarizer import AbstractSummarizer
 
-from bot.keypoints.stemming import STOP, CachedStemmer
+from bot.keypoints.stemming import CachedStemmer
 
 Matrix = NDArray[np.float64]
 
@@ -39,9 +39,18 @@ class KeyPointSummarizer(AbstractSummarizer):
     (maximal marginal relevance), and returned in document order.
     """
 
-    def __init__(self, stemmer: CachedStemmer, weights: Weights = DEFAULT_WEIGHTS) -> None:
+    def __init__(
+        self,
+        stemmer: CachedStemmer,
+        stop_words: frozenset[str] = frozenset(),
+        weights: Weights = DEFAULT_WEIGHTS,
+    ) -> None:
         super().__init__(stemmer)
         self._stems = stemmer
+        # As written in a text, so that words need no lower-casing to be checked.
+        self._stop_words = frozenset(
+            chain.from_iterable((word, word.capitalize(), word.upper()) for word in stop_words)
+        )
         self.weights = weights
 
     def __call__(self, document: ObjectDocumentModel, sentences_count: int) -> tuple[Sentence, ...]:
@@ -58,17 +67,14 @@ class KeyPointSummarizer(AbstractSummarizer):
         return tuple(sentences[index] for index in sorted(chosen))
 
     def _term_counts(self, sentences: Sequence[Sentence]) -> Matrix:
-        """Sentence-by-term matrix of term counts (stop words count nowhere)."""
-        words = [sentence.words for sentence in sentences]
+        """Sentence-by-term matrix of term counts, stop words left out."""
+        stop_words = self._stop_words
+        words = [[word for word in s.words if word not in stop_words] for s in sentences]
         ids = np.array(self._stems.terms(list(chain.from_iterable(words))), dtype=np.int64)
-        terms, columns = np.unique(ids, return_inverse=True)
+        columns, width = _compact(ids)
         rows = np.repeat(np.arange(len(words)), list(map(len, words)))
-        width = len(terms)
         counts = np.bincount(rows * width + columns, minlength=len(words) * width)
-        counts = counts.reshape(len(words), width)
-        if width and terms[0] == STOP:  # the smallest id
-            counts[:, 0] = 0
-        return counts.astype(np.float64)
+        return counts.reshape(len(words), width).astype(np.float64)
 
     def _select(self, ratings: Matrix, similarity: Matrix, count: int) -> list[int]:
         weights = self.weights
@@ -98,6 +104,18 @@ def _cosine_similarity(counts: Matrix, frequency: NDArray[np.intp]) -> Matrix:
     similarity: Matrix = shared @ shared.T
     np.fill_diagonal(similarity, 0.0)
     return similarity
+
+
+def _compact(ids: NDArray[np.int64]) -> tuple[NDArray[np.intp], int]:
+    """Number the distinct `ids` 0, 1, ... in increasing order: (each id's number, how many)."""
+    order = np.argsort(ids, kind="stable")
+    ordered = ids[order]
+    new = np.empty(len(ids), dtype=bool)
+    new[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=new[1:])
+    numbers = np.empty(len(ids), dtype=np.intp)
+    numbers[order] = np.cumsum(new) - 1
+    return numbers, int(new.sum())
 
 
 def _scaled(values: Matrix) -> Matrix:

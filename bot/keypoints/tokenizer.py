@@ -8,6 +8,7 @@ from bot.keypoints.lexicon import NEUTRAL_LANGUAGES, language_name
 from bot.keypoints.sentences import split_sentences
 
 _WORD = re.compile(r"[^\W\d_]++(?:['’][^\W\d_]++)*+")
+_ASCII_WORD = re.compile(r"[a-zA-Z]++(?:'[a-zA-Z]++)*+")  # _WORD on ASCII text, faster
 _RUN = re.compile(r"[^\W_]+")
 
 
@@ -32,7 +33,7 @@ class NoDownloadTokenizer:
 
     def to_words(self, sentence: str) -> tuple[str, ...]:
         if not self._neutral:
-            return tuple(_WORD.findall(sentence))
+            return tuple((_ASCII_WORD if sentence.isascii() else _WORD).findall(sentence))
         grams: list[str] = []
         for run in _RUN.findall(sentence):
             if len(run) < 3:

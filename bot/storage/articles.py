@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -23,6 +24,18 @@ _SELECT = (
     "a.text, a.points, a.fetched_at, coalesce(f.title, a.site) AS source "
     "FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id "
 )
+_MATCHES = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+_NEWEST_FIRST = "ORDER BY sort_at DESC, id DESC"
+# latest_matching looks each match up when there are at most this many; else it walks the
+# recency index, which pays off once matches are not too rare among the newest articles.
+FEW_MATCHES = 500
+# ... and when more than 1 article in this many matches, it walks that index a chunk at a time
+# instead of listing every match first (listing costs about 0.3 µs a match).
+COMMON_MATCH = 10
+# search ranks the newest this many matches (bm25 costs about a microsecond per match).
+SEARCH_WINDOW = 2000
+_RECENCY = "idx_articles_sort_at"  # articles(sort_at), from migration 0001
+_SORT_LOOKUP = "idx_articles_id_sort_at"  # articles(id, sort_at), from migration 0003
 
 
 @dataclass(slots=True)
@@ -60,20 +73,23 @@ def _parse_time(value: str | None) -> datetime | None:
         return None
 
 
-def _to_article(row: dict[str, Any]) -> Article:
+def _to_article(row: Sequence[Any]) -> Article:
+    """An Article from a row of _SELECT."""
+    article_id, feed_id, guid, url, title, author, published, language = row[:8]
+    text, points, fetched_at, source = row[8:]
     return Article(
-        id=row["id"],
-        title=row["title"],
-        url=row["url"],
-        text=row["text"],
-        points=json.loads(row["points"]),
-        feed_id=row["feed_id"],
-        source=row["source"],
-        guid=row["guid"],
-        author=row["author"],
-        published=row["published"],
-        language=row["language"],
-        fetched_at=row["fetched_at"],
+        id=article_id,
+        title=title,
+        url=url,
+        text=text,
+        points=json.loads(points),
+        feed_id=feed_id,
+        source=source,
+        guid=guid,
+        author=author,
+        published=published,
+        language=language,
+        fetched_at=fetched_at,
     )
 
 
@@ -168,49 +184,111 @@ class ArticleStore:
 
     def get(self, article_id: int) -> Article | None:
         """The article with this id."""
-        rows = list(self.db.query(_SELECT + "WHERE a.id = ?", [article_id]))
-        return _to_article(rows[0]) if rows else None
+        found = self._articles("WHERE a.id = ?", [article_id])
+        return found[0] if found else None
 
     def get_by_url(self, url: str) -> Article | None:
         """The article stored under this canonical URL."""
-        rows = list(self.db.query(_SELECT + "WHERE a.url = ? LIMIT 1", [url]))
-        return _to_article(rows[0]) if rows else None
+        found = self._articles("WHERE a.url = ? LIMIT 1", [url])
+        return found[0] if found else None
 
     def latest(self, limit: int, offset: int = 0) -> list[Article]:
         """The newest articles (by publication date, else fetch date)."""
-        return [
-            _to_article(row)
-            for row in self.db.query(
-                _SELECT + "ORDER BY a.sort_at DESC, a.id DESC LIMIT ? OFFSET ?", [limit, offset]
-            )
-        ]
+        return self._articles(
+            "ORDER BY a.sort_at DESC, a.id DESC LIMIT ? OFFSET ?", [limit, offset]
+        )
 
     def latest_matching(self, fts_query: str, limit: int, offset: int = 0) -> list[Article]:
         """The newest articles whose title or text match an FTS5 expression."""
-        sql = (
-            _SELECT + "WHERE a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) "
-            "ORDER BY a.sort_at DESC, a.id DESC LIMIT ? OFFSET ?"
-        )
-        return [_to_article(row) for row in self.db.query(sql, [fts_query, limit, offset])]
+        return self._in_order(self._newest_matching(fts_query, offset + limit)[offset:])
 
     def search(self, fts_query: str, limit: int, offset: int = 0) -> list[Article]:
-        """Articles matching an FTS5 expression, best first (bm25, title weighted)."""
-        sql = (
-            "WITH hits AS (SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS rank FROM articles_fts "
-            "WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?) "
-            + _SELECT
-            + "JOIN hits h ON h.rowid = a.id ORDER BY h.rank"
+        """Articles matching an FTS5 expression, best first (bm25, title weighted).
+
+        Only the SEARCH_WINDOW most recently stored matches are ranked, so a query matching
+        most of a large archive costs no more than one matching a few thousand articles.
+        """
+        conn = self.db.conn
+        oldest = conn.execute(
+            _MATCHES + " ORDER BY rowid DESC LIMIT 1 OFFSET ?", [fts_query, SEARCH_WINDOW - 1]
+        ).fetchone()
+        return self._articles(
+            "JOIN hits h ON h.rowid = a.id ORDER BY h.rank",
+            [fts_query, oldest[0] if oldest else 0, limit, offset],
+            before="WITH hits AS (SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS rank "
+            "FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? "
+            "ORDER BY rank LIMIT ? OFFSET ?) ",
         )
-        return [_to_article(row) for row in self.db.query(sql, [fts_query, limit, offset])]
 
     def after(self, article_id: int, limit: int = 1000) -> list[Article]:
         """Articles stored after `article_id`, oldest first (for alert matching)."""
-        return [
-            _to_article(row)
-            for row in self.db.query(
-                _SELECT + "WHERE a.id > ? ORDER BY a.id LIMIT ?", [article_id, limit]
-            )
-        ]
+        return self._articles("WHERE a.id > ? ORDER BY a.id LIMIT ?", [article_id, limit])
+
+    def _articles(self, rest: str, params: Sequence[object], before: str = "") -> list[Article]:
+        """Articles selected by `rest` (WHERE/ORDER BY/LIMIT) after _SELECT, with `before`
+        (a WITH clause) ahead of it. Reads go to the connection: no savepoint is needed."""
+        return [_to_article(row) for row in self.db.conn.execute(before + _SELECT + rest, params)]
+
+    def _in_order(self, ids: list[int]) -> list[Article]:
+        """The articles with these ids, in the order given."""
+        marks = ",".join("?" * len(ids))
+        found = {a.id: a for a in self._articles(f"WHERE a.id IN ({marks})", ids)} if ids else {}
+        return [found[i] for i in ids if i in found]
+
+    def _first_matches(self, fts_query: str, count: int) -> list[int]:
+        """Up to `count` matching ids, in no useful order (FTS5's cheapest)."""
+        rows = self.db.conn.execute(_MATCHES + " LIMIT ?", [fts_query, count])
+        return [article_id for (article_id,) in rows]
+
+    def _more_matches_than(self, fts_query: str, count: int) -> bool:
+        sql = _MATCHES + " LIMIT 1 OFFSET ?"
+        return self.db.conn.execute(sql, [fts_query, count]).fetchone() is not None
+
+    def _newest_matching(self, fts_query: str, wanted: int) -> list[int]:
+        """The ids of the `wanted` newest matches, newest first.
+
+        Up to FEW_MATCHES matches are each looked up (in the id + sort_at index); more are
+        listed once, then the recency index is walked until enough turn up; the commonest
+        are found by walking that index a chunk at a time, asking FTS5 only about the id
+        range of each chunk.
+        """
+        conn = self.db.conn
+        few = self._first_matches(fts_query, FEW_MATCHES + 1)
+        if len(few) <= FEW_MATCHES:
+            marks = ",".join("?" * len(few))
+            sql = f"SELECT id FROM articles INDEXED BY {_SORT_LOOKUP} WHERE id IN ({marks}) "
+            params: list[object] = [*few, wanted]
+        elif not self._more_matches_than(fts_query, self.max_id() // COMMON_MATCH):
+            sql = f"SELECT id FROM articles INDEXED BY {_RECENCY} WHERE id IN ({_MATCHES}) "
+            params = [fts_query, wanted]
+        else:
+            return self._newest_matching_by_chunks(fts_query, wanted)
+        rows = conn.execute(sql + _NEWEST_FIRST + " LIMIT ?", params)
+        return [article_id for (article_id,) in rows]
+
+    def _newest_matching_by_chunks(self, fts_query: str, wanted: int) -> list[int]:
+        conn = self.db.conn
+        found: list[int] = []
+        position: list[object] = []  # (sort_at, id) of the last article looked at
+        where, chunk = "", max(wanted * COMMON_MATCH, 100)
+        while len(found) < wanted:
+            rows = conn.execute(
+                f"SELECT sort_at, id FROM articles INDEXED BY {_RECENCY} {where} "
+                f"{_NEWEST_FIRST} LIMIT ?",
+                [*position, chunk],
+            ).fetchall()
+            if not rows:
+                break
+            ids = [article_id for _, article_id in rows]
+            hits = {
+                article_id
+                for (article_id,) in conn.execute(
+                    _MATCHES + " AND rowid BETWEEN ? AND ?", [fts_query, min(ids), max(ids)]
+                )
+            }
+            found += [article_id for article_id in ids if article_id in hits]
+            where, position, chunk = "WHERE (sort_at, id) < (?, ?)", list(rows[-1]), chunk * 2
+        return found[:wanted]
 
     def max_id(self) -> int:
         """The id of the newest stored article (0 when there is none)."""

@@ -161,7 +161,7 @@ async def _post_init(application: NewsApplication) -> None:
     jobs.run_repeating(
         deliver_alerts,
         DELIVERY_SECONDS,
-        first=DELIVERY_SECONDS,
+        first=1,  # alerts queued before a restart go out right away
         name=DELIVERY_JOB,
         data=AlertDelivery(newsroom),
         job_kwargs=JOB_KWARGS,

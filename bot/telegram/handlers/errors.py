@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import InlineQueryResultsButton, Update
-from telegram.error import TelegramError
+from telegram.error import NetworkError, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.errors import NewsbotError
@@ -24,6 +24,10 @@ async def error_handler(update: object, context: ContextTypes.DEFAULT_TYPE) -> N
     if isinstance(error, NewsbotError):
         log.debug("Refused: %s", error)
         text = str(error)
+    elif update is None and isinstance(error, NetworkError):
+        # Polling hit a network blip; PTB retries by itself. No user to tell, no traceback.
+        log.warning("Network error while talking to Telegram: %s", error)
+        return
     else:
         log.error("Error while handling an update: %r", update, exc_info=error)
         text = SORRY

@@ -1,0 +1,332 @@
+"""Benchmark ingest end to end: feeds and article pages from loopback servers into SQLite.
+
+    python -m bench.ingest            # 10 feeds x 30 items, 3 runs per figure
+    python -m bench.ingest --full     # 20 feeds x 50 items, 5 runs per figure
+
+Every feed is served by its own LocalHTTPServer (its own host:port, as every feed is its own
+site), all in one child process, so serving does not compete for this process's GIL. Two
+variants: the whole text in content:encoded ("full text"), or one-sentence teasers whose
+pages are fetched and run through trafilatura ("teasers"). A figure is the median of several
+runs, each on a fresh database after a warm-up poll of another feed; the baseline, run in
+this same process, is the path before the fixes: CPU work on threads, one commit per article.
+The breakdown times each stage alone, single-threaded, in CPU milliseconds per article.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import multiprocessing
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.synchronize import Event
+from pathlib import Path
+
+from bench import corpus
+from bot.config import Settings
+from bot.executors import Executors
+from bot.ingest.feeds import parse_feed
+from bot.ingest.fetcher import Fetcher
+from bot.ingest.pages import extract_page
+from bot.ingest.poller import Poller, _Prepared
+from bot.keypoints import KeyPointExtractor, detect_language
+from bot.models import ParsedFeed
+from bot.newsroom import Newsroom
+from bot.storage import Storage
+
+VARIANTS = ("full", "teaser")
+RELATED = 8  # related-story links on each page
+WARM_ITEMS = 4
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What the server process serves: one feed URL per site and variant."""
+
+    feeds: dict[str, list[str]]  # variant -> feed URLs
+    warm: dict[str, str]  # variant -> the warm-up feed's URL
+    pages: list[str]  # every article page, for timing fetches
+
+
+def _serve(feeds: int, items: int, reply: Connection, stop: Event) -> None:
+    """The server process: one LocalHTTPServer per feed (and one for the warm-up feed)."""
+    from tests.support import httpserver
+
+    # One write for headers, one for the body: without TCP_NODELAY the body waits for the
+    # client's delayed ACK (40 ms on Linux), which would measure the test server, not newsbot.
+    httpserver._RequestHandler.disable_nagle_algorithm = True
+    stories = corpus.stories(feeds * items + WARM_ITEMS)
+    servers = [httpserver.LocalHTTPServer().start() for _ in range(feeds + 1)]
+    pages: list[str] = []
+
+    def publish(server: httpserver.LocalHTTPServer, chosen: list[corpus.Story]) -> dict[str, str]:
+        entries = []
+        for n, story in enumerate(chosen):
+            url = server.url(f"/news/{story.slug}")
+            related = [stories[(n + k) % len(stories)] for k in range(1, RELATED + 1)]
+            page = corpus.article_page(story, url, related)
+            server.add(f"/news/{story.slug}", page, chunk_size=len(page) + 1)
+            entries.append((story, url))
+            pages.append(url)
+        urls = {}
+        for variant in VARIANTS:
+            document = corpus.rss_document(
+                f"BBC News {variant}", server.url("/"), entries, variant == "full"
+            )
+            urls[variant] = server.add(
+                f"/{variant}.xml",
+                document,
+                content_type="application/rss+xml; charset=utf-8",
+                chunk_size=len(document) + 1,
+            )
+        return urls
+
+    published = [publish(servers[f], stories[f * items : (f + 1) * items]) for f in range(feeds)]
+    warm = publish(servers[feeds], stories[feeds * items :])
+    site = Site({v: [urls[v] for urls in published] for v in VARIANTS}, warm, pages)
+    reply.send(site)
+    stop.wait()
+    for server in servers:
+        server.stop()
+
+
+class CommitEachPoller(Poller):
+    """The store step before the fix: one transaction, so one commit, per article."""
+
+    def _save(self, feed_id: int, prepared: list[_Prepared]) -> tuple[list[int], int]:
+        new_ids: list[int] = []
+        updated = 0
+        for one in prepared:
+            ids, changed = super()._save(feed_id, [one])
+            new_ids += ids
+            updated += changed
+        return new_ids, updated
+
+
+@dataclass(frozen=True, slots=True)
+class Mode:
+    """One way of running an ingest pass."""
+
+    name: str
+    processes: int | None  # None: the default (one per core); 0: threads only
+    commit_each: bool
+
+
+BASELINE = Mode("before: threads, commit per article", 0, True)
+MODES = (
+    BASELINE,
+    Mode("threads, commit per feed", 0, False),
+    Mode("now: processes, commit per feed", None, False),
+)
+
+
+def _cpu_seconds() -> tuple[int, int]:
+    """Busy and total jiffies of the whole machine (every process, every core)."""
+    with open("/proc/stat") as stat:
+        values = [int(v) for v in stat.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return sum(values) - idle, sum(values)
+
+
+async def _one_run(site: Site, variant: str, mode: Mode, workdir: Path) -> tuple[float, float]:
+    """Articles per second of one ingest pass on a fresh database; the cores kept busy."""
+    settings = Settings(
+        db_path=str(workdir / f"{variant}-{time.monotonic_ns()}.db"),
+        feeds=(),
+        allow_private_urls=True,
+        fetch_host_delay=0.0,
+    )
+    room = Newsroom(settings)
+    room.run = Executors(processes=mode.processes, warm_modules=("bot.ingest.poller",))
+    await room.open()
+    try:
+        if mode.commit_each:
+            room.poller = CommitEachPoller(
+                room.storage,
+                room.fetcher,
+                room.run,
+                poll_seconds=settings.poll_seconds,
+                key_points=settings.key_points,
+            )
+        await room.add_feed_unchecked(site.warm[variant])
+        await room.ingest()  # starts the worker processes, loads the key-point tools
+        await room.remove_feed(site.warm[variant])
+        for url in site.feeds[variant]:
+            await room.add_feed_unchecked(url)
+        busy, total = _cpu_seconds()
+        started = time.perf_counter()
+        report = await room.ingest()
+        elapsed = time.perf_counter() - started
+        busy_after, total_after = _cpu_seconds()
+    finally:
+        await room.close()
+    stored = report.articles_new + report.articles_updated
+    assert stored == len(site.pages) - WARM_ITEMS and not report.failures, report.summary()
+    cores = (busy_after - busy) / max(total_after - total, 1) * len(os.sched_getaffinity(0))
+    return stored / elapsed, cores
+
+
+def _cpu_ms(action: Callable[[], object], count: int, runs: int) -> float:
+    """CPU milliseconds per item of `action` (which handles `count` items), median of runs."""
+    timings = []
+    for _ in range(runs):
+        started = time.process_time()
+        action()
+        timings.append((time.process_time() - started) / count * 1000)
+    return statistics.median(timings)
+
+
+async def _fetch_ms(pages: Sequence[str]) -> tuple[float, float]:
+    """Wall and CPU (this process) milliseconds per page fetched one after another."""
+    async with Fetcher(allow_private=True, host_delay=0.0) as fetcher:
+        await fetcher.fetch(pages[0])
+        wall, cpu = time.perf_counter(), time.process_time()
+        for url in pages:
+            await fetcher.fetch(url)
+        return (
+            (time.perf_counter() - wall) / len(pages) * 1000,
+            (time.process_time() - cpu) / len(pages) * 1000,
+        )
+
+
+async def _store_ms(feeds: list[ParsedFeed], commit_each: bool, runs: int) -> float:
+    """CPU milliseconds per article to deduplicate and save the feeds into a new database."""
+    count = sum(len(feed.items) for feed in feeds)
+    executors = Executors()
+    async with Fetcher() as unused:
+
+        def store() -> None:
+            with tempfile.TemporaryDirectory() as tmp:
+                storage = Storage(Path(tmp) / "store.db")
+                kind = CommitEachPoller if commit_each else Poller
+                poller = kind(storage, unused, executors, poll_seconds=60, key_points=3)
+                for n, feed in enumerate(feeds):
+                    feed_id = storage.feeds.add(f"https://www.bbc.example/{n}.xml")[0].id
+                    prepared = poller._dedupe(feed_id, feed.items)
+                    for p in prepared:
+                        p.points = corpus.key_points_cheaply(p.item.text)
+                    poller._save(feed_id, prepared)
+                storage.close()
+
+        timing = _cpu_ms(store, count, runs)
+    executors.shutdown()
+    return timing
+
+
+def breakdown(site: Site, feeds: int, items: int, runs: int) -> list[tuple[str, float]]:
+    """CPU milliseconds per article of each stage alone, in this process (median of runs)."""
+    stories = corpus.stories(feeds * items)
+    base = "https://www.bbc.example/news/"
+    linked = [(s, base + s.slug) for s in stories]
+    chunks = [linked[f * items : (f + 1) * items] for f in range(feeds)]
+    full = [corpus.rss_document("BBC", base, c, True).encode() for c in chunks]
+    teaser = [corpus.rss_document("BBC", base, c, False).encode() for c in chunks]
+    pages = [
+        corpus.article_page(s, url, stories[n + 1 : n + 1 + RELATED])
+        for n, (s, url) in enumerate(linked)
+    ]
+    count = len(stories)
+    parsed = [parse_feed(document, base) for document in full]
+    extractor = KeyPointExtractor()
+
+    def key_points() -> None:
+        for feed in parsed:
+            for item in feed.items:
+                language = detect_language(item.text, feed.language)
+                extractor.key_points(item.title, item.text, language, 3)
+
+    key_points()  # builds the language tools once
+    wall, client = asyncio.run(_fetch_ms(site.pages[:200]))
+    return [
+        ("fetch a page over loopback: wall (client + server)", wall),
+        ("fetch a page over loopback: this process's CPU", client),
+        ("parse full-text feed", _cpu_ms(lambda: [parse_feed(d, base) for d in full], count, runs)),
+        ("parse teaser feed", _cpu_ms(lambda: [parse_feed(d, base) for d in teaser], count, runs)),
+        (
+            "extract page (trafilatura)",
+            _cpu_ms(lambda: [extract_page(p, base) for p in pages], count, runs),
+        ),
+        ("key points (language + summary)", _cpu_ms(key_points, count, runs)),
+        ("store: dedupe + save, commit per feed", asyncio.run(_store_ms(parsed, False, runs))),
+        ("store: dedupe + save, commit per article", asyncio.run(_store_ms(parsed, True, runs))),
+    ]
+
+
+class Servers:
+    """The server process, started and stopped around the benchmark."""
+
+    def __init__(self, feeds: int, items: int) -> None:
+        context = multiprocessing.get_context("spawn")
+        receiver, sender = context.Pipe(duplex=False)
+        self._stop = context.Event()
+        self._process = context.Process(
+            target=_serve, args=(feeds, items, sender, self._stop), daemon=True
+        )
+        self._process.start()
+        self.site: Site = receiver.recv()
+
+    def close(self) -> None:
+        self._stop.set()
+        self._process.join(timeout=10)
+
+
+def measure(feeds: int, items: int, runs: int) -> list[tuple[str, str, str, str, str]]:
+    """Run the benchmark, print its tables; return summary rows for bench.run."""
+    servers = Servers(feeds, items)
+    rows = []
+    try:
+        with tempfile.TemporaryDirectory() as tmp:
+            print(f"ingest: {feeds} feeds x {items} items, loopback servers, median of {runs} runs")
+            print(f"{'variant':8}  {'mode':38}  {'articles/s':>10}  {'cores busy':>10}  ratio")
+            for variant in VARIANTS:
+                results: dict[Mode, float] = {}
+                for mode in MODES:
+                    outcomes = [
+                        asyncio.run(_one_run(servers.site, variant, mode, Path(tmp)))
+                        for _ in range(runs)
+                    ]
+                    results[mode] = statistics.median(rate for rate, _ in outcomes)
+                    busy = statistics.median(cores for _, cores in outcomes)
+                    ratio = results[mode] / results[BASELINE]
+                    print(
+                        f"{variant:8}  {mode.name:38}  {results[mode]:>10.0f}  {busy:>10.2f}"
+                        f"  {ratio:.2f}x"
+                    )
+                now = results[MODES[-1]]
+                rows.append(
+                    (
+                        f"ingest, {variant} ({feeds}x{items} items), articles/s",
+                        f"{results[BASELINE]:.0f}",
+                        f"{now:.0f}",
+                        f"{now / results[BASELINE]:.2f}x",
+                        ">= 300",
+                    )
+                )
+            print("\nwhere an article's time goes, each stage alone (CPU ms per article):")
+            for stage, ms in breakdown(servers.site, feeds, items, runs):
+                print(f"  {stage:52} {ms:6.2f}")
+    finally:
+        servers.close()
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> list[tuple[str, str, str, str, str]]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="20 feeds x 50 items, 5 runs")
+    parser.add_argument("--feeds", type=int)
+    parser.add_argument("--items", type=int)
+    parser.add_argument("--runs", type=int)
+    args = parser.parse_args(argv)
+    feeds = args.feeds or (20 if args.full else 10)
+    items = args.items or (50 if args.full else 30)
+    runs = args.runs or (5 if args.full else 3)
+    return measure(feeds, items, runs)
+
+
+if __name__ == "__main__":
+    main()
