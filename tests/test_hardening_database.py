@@ -98,13 +98,6 @@ def test_an_unusable_database_is_one_line_and_exit_1(tmp_path: Path, case: str) 
     assert line.startswith("newsbot: cannot ") and str(db) in line and reason in line, line
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "open_database ignores the result of PRAGMA quick_check, and the CLI lets "
-        "sqlite3.DatabaseError through as a traceback (bot/storage/database.py, bot/cli/main.py)"
-    ),
-)
 def test_a_database_with_damaged_pages_is_refused_at_start(tmp_path: Path) -> None:
     db = damaged_pages(tmp_path)
     done = run_latest(db, tmp_path)

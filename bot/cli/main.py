@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import sqlite3
 import sys
 
 from bot import __version__
@@ -47,6 +48,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.handler(settings, args))
     except (NewsbotError, StorageError) as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
+        return 1
+    except sqlite3.DatabaseError as exc:  # damage found after start-up's checks
+        print(f"newsbot: cannot use database {settings.db_path}: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("newsbot: interrupted", file=sys.stderr)

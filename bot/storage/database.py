@@ -42,7 +42,10 @@ def open_database(path: str | Path = ":memory:") -> sqlite_utils.Database:
         conn.execute("PRAGMA foreign_keys = ON")
         db = sqlite_utils.Database(conn)
         migrate(db)
-        conn.execute("PRAGMA quick_check(1)").fetchone()
+        (verdict,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+        if verdict != "ok":
+            detail = " ".join(str(verdict).replace("*", "").split())
+            raise sqlite3.DatabaseError(f"database disk image is malformed ({detail})")
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"cannot use database {path}: {exc}") from None
     return db
