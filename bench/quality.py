@@ -1,6 +1,6 @@
 """Key-point quality: ROUGE of newsbot vs Lead-3 and stock summarizers on BBC News Summary.
 
-python -m bench.quality [--limit N] [--split all|dev|test] [--workers 2]
+python -m bench.quality [--limit N] [--split all|dev|test] [--workers 2] [--no-stop-words]
 """
 
 from __future__ import annotations
@@ -119,7 +119,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"BBC News Summary, split={args.split}, {len(articles)} articles, 3 sentences each")
     print("ROUGE F1 x100 vs the reference summary (rouge-score, use_stemmer=True); ref% = share of")
     print("chosen sentences that are reference sentences; med ms = median time per article;")
-    print(f"stock sumy: sumy's stemmer, {'no' if args.no_stop_words else 'sumy'}'s stop words")
+    stop_words = "without stop words" if args.no_stop_words else "with sumy's stop words"
+    print(f"stock sumy summarizers: sumy's stemmer, {stop_words}")
     print(format_table(results))
     print(f"({time.perf_counter() - started:.0f} s)")
     return 0
