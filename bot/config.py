@@ -35,7 +35,7 @@ class ConfigError(Exception):
 class Settings:
     """Every setting newsbot reads, with its default."""
 
-    telegram_token: str | None = None
+    telegram_token: str | None = field(default=None, repr=False)  # never in logs
     telegram_api_base_url: str = DEFAULT_API_BASE_URL
     db_path: str = "newsbot.db"
     feeds: tuple[str, ...] = DEFAULT_FEEDS

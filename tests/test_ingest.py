@@ -78,18 +78,21 @@ async def test_changed_item_is_updated_not_duplicated(
         "Officials said inflation had stayed above target for eighteen months in a row.",
         "Markets had expected a smaller move, and the currency rose sharply after the news.",
         "Economists warned that mortgage holders would feel the change within weeks.",
+        "Retailers said shoppers had already cut back on large purchases before the decision.",
     ]
-    item = rss_item("Rates rise again", paragraphs, link="https://bank.example/a", guid="g1")
+    link = http_server.url("/a")  # a full article, not a teaser: the page is never fetched
+    item = rss_item("Rates rise again", paragraphs, link=link, guid="g1")
     http_server.add("/feed", rss_feed([item]), content_type="application/rss+xml")
     await newsroom.add_feed_unchecked(http_server.url("/feed"))
     await newsroom.ingest()
     changed = [*paragraphs, "The governor will speak to parliament about the decision next week."]
-    item = rss_item("Rates rise again", changed, link="https://bank.example/a", guid="g1")
+    item = rss_item("Rates rise again", changed, link=link, guid="g1")
     http_server.add("/feed", rss_feed([item]), content_type="application/rss+xml")
     report = await newsroom.ingest()
     assert (report.articles_new, report.articles_updated) == (0, 1)
     [article] = await newsroom.latest(5)
     assert "governor will speak" in article.text
+    assert http_server.hits["/a"] == 0
 
 
 async def test_same_story_twice_in_two_feeds_is_one_article(

@@ -199,3 +199,16 @@ def test_stemmer_gives_one_term_per_stem() -> None:
     assert running == runs == run != walked
     assert stemmer.terms(["Runs", "walking"]) == [run, walked]
     assert stemmer("Running") == "run"
+
+
+def test_enormous_text_is_bounded() -> None:
+    from bot.keypoints.extractor import MAX_CHARS
+
+    paragraph = (
+        "The harbour authority approved a new dredging plan for the northern channel on Monday. "
+        "Engineers expect the work to take two years and to cost about forty million pounds.\n"
+    )
+    text = paragraph * (3 * MAX_CHARS // len(paragraph))
+    points = KeyPointExtractor().key_points("Harbour plan", text)
+    assert 1 <= len(points) <= 3
+    assert all(point in paragraph for point in points)

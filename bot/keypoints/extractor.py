@@ -15,6 +15,18 @@ from bot.keypoints.summarizer import KeyPointSummarizer
 from bot.keypoints.tokenizer import NoDownloadTokenizer
 
 
+# Longer texts are cut at a paragraph end: key points come from the first 200,000 characters
+# (a long article is ~30,000), so no input can make one call take seconds and gigabytes.
+MAX_CHARS = 200_000
+
+
+def _bounded(text: str) -> str:
+    if len(text) <= MAX_CHARS:
+        return text
+    cut = text.rfind("\n", 0, MAX_CHARS)
+    return text[: cut if cut > MAX_CHARS // 2 else MAX_CHARS]
+
+
 @dataclass(frozen=True, slots=True)
 class _LanguageTools:
     tokenizer: NoDownloadTokenizer
@@ -38,6 +50,7 @@ class KeyPointExtractor:
         """
         if count <= 0 or not text.strip():
             return []
+        text = _bounded(text)
         code = detect_language(text, language)
         paragraphs = split_paragraphs(text, code)
         body = body_sentences(paragraphs, title, neutral=code in NEUTRAL_LANGUAGES)

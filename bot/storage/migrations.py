@@ -59,13 +59,14 @@ def _feeds_and_articles(db: sqlite_utils.Database) -> None:
     articles.create_index(["url"], if_not_exists=True)
     articles.create_index(["site", "title_key"], if_not_exists=True)
     articles.create_index(["sort_at"], if_not_exists=True)
-    if not db.table("articles_fts").exists():
-        db.table("articles").enable_fts(
-            ["title", "text"],
-            fts_version="FTS5",
-            tokenize="porter unicode61 remove_diacritics 2",
-            create_triggers=True,
-        )
+    # replace=True: a run killed between the FTS table and its triggers is repaired on rerun.
+    db.table("articles").enable_fts(
+        ["title", "text"],
+        fts_version="FTS5",
+        tokenize="porter unicode61 remove_diacritics 2",
+        create_triggers=True,
+        replace=True,
+    )
 
 
 def _chats_subscriptions_outbox(db: sqlite_utils.Database) -> None:
