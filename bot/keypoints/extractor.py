@@ -14,7 +14,6 @@ from bot.keypoints.stemming import CachedStemmer
 from bot.keypoints.summarizer import KeyPointSummarizer
 from bot.keypoints.tokenizer import NoDownloadTokenizer
 
-
 # Longer texts are cut at a paragraph end: key points come from the first 200,000 characters
 # (a long article is ~30,000), so no input can make one call take seconds and gigabytes.
 MAX_CHARS = 200_000
