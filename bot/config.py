@@ -10,7 +10,7 @@ from typing import TypeVar
 
 from dotenv import dotenv_values
 
-T = TypeVar("T")
+N = TypeVar("N", int, float)
 
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
 
@@ -61,25 +61,15 @@ def _flag(name: str, raw: str) -> bool:
     raise ConfigError(f"{name}: expected one of 1/true/yes/on or 0/false/no/off, got {raw!r}")
 
 
-def _int(low: int, high: int) -> Callable[[str, str], int]:
-    def parse(name: str, raw: str) -> int:
+def _number(kind: Callable[[str], N], low: N, high: N) -> Callable[[str, str], N]:
+    """A parser for a number of `kind` (int or float) between `low` and `high`."""
+    expected = "a whole number" if kind is int else "a number"
+
+    def parse(name: str, raw: str) -> N:
         try:
-            value = int(raw.strip())
+            value = kind(raw.strip())
         except ValueError:
-            raise ConfigError(f"{name}: expected a whole number, got {raw!r}") from None
-        if not low <= value <= high:
-            raise ConfigError(f"{name}: must be between {low} and {high}, got {value}")
-        return value
-
-    return parse
-
-
-def _float(low: float, high: float) -> Callable[[str, str], float]:
-    def parse(name: str, raw: str) -> float:
-        try:
-            value = float(raw.strip())
-        except ValueError:
-            raise ConfigError(f"{name}: expected a number, got {raw!r}") from None
+            raise ConfigError(f"{name}: expected {expected}, got {raw!r}") from None
         if not low <= value <= high:
             raise ConfigError(f"{name}: must be between {low} and {high}, got {value}")
         return value
@@ -133,16 +123,16 @@ _PARSERS: dict[str, tuple[str, Callable[[str, str], object]]] = {
     "TELEGRAM_API_BASE_URL": ("telegram_api_base_url", _base_url),
     "NEWSBOT_DB": ("db_path", _text),
     "NEWSBOT_FEEDS": ("feeds", _urls),
-    "NEWSBOT_POLL_SECONDS": ("poll_seconds", _int(10, 7 * 24 * 3600)),
+    "NEWSBOT_POLL_SECONDS": ("poll_seconds", _number(int, 10, 7 * 24 * 3600)),
     "NEWSBOT_ADMIN_IDS": ("admin_ids", _ids),
     "NEWSBOT_ALLOW_PRIVATE_URLS": ("allow_private_urls", _flag),
-    "NEWSBOT_KEY_POINTS": ("key_points", _int(1, 10)),
-    "NEWSBOT_MAX_SUBSCRIPTIONS": ("max_subscriptions", _int(1, 1000)),
-    "NEWSBOT_FETCH_TIMEOUT": ("fetch_timeout", _float(1, 300)),
-    "NEWSBOT_MAX_DOWNLOAD_BYTES": ("max_download_bytes", _int(10_000, 100_000_000)),
-    "NEWSBOT_FETCH_CONCURRENCY": ("fetch_concurrency", _int(1, 64)),
-    "NEWSBOT_FETCH_HOST_DELAY": ("fetch_host_delay", _float(0, 60)),
-    "NEWSBOT_USER_RATE_PER_MINUTE": ("user_rate_per_minute", _int(1, 1000)),
+    "NEWSBOT_KEY_POINTS": ("key_points", _number(int, 1, 10)),
+    "NEWSBOT_MAX_SUBSCRIPTIONS": ("max_subscriptions", _number(int, 1, 1000)),
+    "NEWSBOT_FETCH_TIMEOUT": ("fetch_timeout", _number(float, 1.0, 300.0)),
+    "NEWSBOT_MAX_DOWNLOAD_BYTES": ("max_download_bytes", _number(int, 10_000, 100_000_000)),
+    "NEWSBOT_FETCH_CONCURRENCY": ("fetch_concurrency", _number(int, 1, 64)),
+    "NEWSBOT_FETCH_HOST_DELAY": ("fetch_host_delay", _number(float, 0.0, 60.0)),
+    "NEWSBOT_USER_RATE_PER_MINUTE": ("user_rate_per_minute", _number(int, 1, 1000)),
     "NEWSBOT_LOG_LEVEL": ("log_level", _log_level),
 }
 
