@@ -86,7 +86,8 @@ def _links(prefix: str, names: Sequence[str]) -> str:
 
 def article_page(story: Story, url: str, related: Sequence[Story]) -> str:
     """A news-site page around the story: head metadata, scripts, navigation, cookie banner,
-    related links and footer, the way trafilatura meets them (about 10 KB)."""
+    related links and footer, the way trafilatura meets them (about 6 KB: real pages are
+    often far bigger, mostly in scripts, and take trafilatura longer)."""
     title = html.escape(story.title)
     when = story.published.isoformat()
     body = "".join(f"<p>{html.escape(p)}</p>" for p in story.paragraphs)

@@ -92,6 +92,10 @@ class Timing:
     def cpu_p(self, share: float) -> float:
         return percentile(self.cpu, share)
 
+    def agrees(self, baseline: Timing) -> int:
+        """How many of the baseline's calls returned what these calls did."""
+        return sum(a == b for a, b in zip(baseline.found, self.found, strict=False))
+
 
 Call = Callable[[Newsroom, str], Awaitable[list[Article]]]
 
@@ -143,12 +147,9 @@ async def _measure_size(
                 await _time_calls(room, call, texts[:5])
             before = await _time_calls(rooms[0], call, texts[:baseline_calls])
             now = await _time_calls(rooms[1], call, texts)
-            same = sum(a == b for a, b in zip(before.found, now.found, strict=False))
             if call is _latest:  # search ranks only the newest SEARCH_WINDOW matches
-                assert same == len(before.found), f"{kind}: results differ from the baseline"
+                assert now.agrees(before) == len(before.found), f"{kind}: results changed"
             results[kind] = (before, now)
-            if same < len(before.found):
-                print(f"  {kind}: {same} of {len(before.found)} results as before (window)")
     finally:
         for room in rooms:
             await room.close()
@@ -190,6 +191,12 @@ def measure(sizes: Sequence[int], calls: int) -> list[tuple[str, str, str, str, 
                 if "commonest" not in kind:
                     mixed_before += before.wall
                     mixed_now += now.wall
+            for kind, (before, now) in results.items():
+                same = now.agrees(before)
+                if same < len(before.found):
+                    print(
+                        f"{'':8}  {kind}: {same} of {len(before.found)} as before (search window)"
+                    )
             p99_before, p99_now = percentile(mixed_before, 0.99), percentile(mixed_now, 0.99)
             p50_now = percentile(mixed_now, 0.5)
             print(f"{'':8}  (database built in {built:.1f} s)")

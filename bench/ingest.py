@@ -51,6 +51,7 @@ class Site:
     feeds: dict[str, list[str]]  # variant -> feed URLs
     warm: dict[str, str]  # variant -> the warm-up feed's URL
     pages: list[str]  # every article page, for timing fetches
+    server_pid: int  # the process serving them all
 
 
 def _serve(feeds: int, items: int, reply: Connection, stop: Event) -> None:
@@ -88,7 +89,7 @@ def _serve(feeds: int, items: int, reply: Connection, stop: Event) -> None:
 
     published = [publish(servers[f], stories[f * items : (f + 1) * items]) for f in range(feeds)]
     warm = publish(servers[feeds], stories[feeds * items :])
-    site = Site({v: [urls[v] for urls in published] for v in VARIANTS}, warm, pages)
+    site = Site({v: [urls[v] for urls in published] for v in VARIANTS}, warm, pages, os.getpid())
     reply.send(site)
     stop.wait()
     for server in servers:
@@ -125,16 +126,49 @@ MODES = (
 )
 
 
-def _cpu_seconds() -> tuple[int, int]:
-    """Busy and total jiffies of the whole machine (every process, every core)."""
-    with open("/proc/stat") as stat:
-        values = [int(v) for v in stat.readline().split()[1:]]
-    idle = values[3] + values[4]
-    return sum(values) - idle, sum(values)
+def descendants(pid: int) -> list[int]:
+    """Every process started by `pid`, at any depth (the fork server's workers included)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as stat:
+                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue  # the process exited meanwhile
+    found, frontier = [], [pid]
+    while frontier:
+        children = [child for child, parent in parents.items() if parent in frontier]
+        found += children
+        frontier = children
+    return found
 
 
-async def _one_run(site: Site, variant: str, mode: Mode, workdir: Path) -> tuple[float, float]:
-    """Articles per second of one ingest pass on a fresh database; the cores kept busy."""
+def cpu_seconds(pids: Sequence[int]) -> dict[int, float]:
+    """User + system CPU seconds used so far by each of these processes still running."""
+    used = {}
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        used[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One ingest pass: articles per second, and CPU ms per article by whom."""
+
+    rate: float
+    main_ms: float  # this process: event loop, database thread, CPU threads
+    workers_ms: float  # the worker processes
+    server_ms: float  # the loopback servers
+
+
+async def _one_run(site: Site, variant: str, mode: Mode, workdir: Path) -> Outcome:
+    """One ingest pass of every feed of `variant` on a fresh database."""
     settings = Settings(
         db_path=str(workdir / f"{variant}-{time.monotonic_ns()}.db"),
         feeds=(),
@@ -158,17 +192,27 @@ async def _one_run(site: Site, variant: str, mode: Mode, workdir: Path) -> tuple
         await room.remove_feed(site.warm[variant])
         for url in site.feeds[variant]:
             await room.add_feed_unchecked(url)
-        busy, total = _cpu_seconds()
+        others = [pid for pid in descendants(os.getpid()) if pid != site.server_pid]
+        main, server = time.process_time(), cpu_seconds([site.server_pid])
+        workers = cpu_seconds(others)
         started = time.perf_counter()
         report = await room.ingest()
         elapsed = time.perf_counter() - started
-        busy_after, total_after = _cpu_seconds()
+        main = time.process_time() - main
+        others = [pid for pid in descendants(os.getpid()) if pid != site.server_pid]
+        workers_used = sum(t - workers.get(p, 0.0) for p, t in cpu_seconds(others).items())
+        server_used = cpu_seconds([site.server_pid])[site.server_pid] - server[site.server_pid]
     finally:
         await room.close()
     stored = report.articles_new + report.articles_updated
     assert stored == len(site.pages) - WARM_ITEMS and not report.failures, report.summary()
-    cores = (busy_after - busy) / max(total_after - total, 1) * len(os.sched_getaffinity(0))
-    return stored / elapsed, cores
+    per_article = 1000 / stored
+    return Outcome(
+        stored / elapsed,
+        main * per_article,
+        workers_used * per_article,
+        server_used * per_article,
+    )
 
 
 def _cpu_ms(action: Callable[[], object], count: int, runs: int) -> float:
@@ -282,7 +326,11 @@ def measure(feeds: int, items: int, runs: int) -> list[tuple[str, str, str, str,
     try:
         with tempfile.TemporaryDirectory() as tmp:
             print(f"ingest: {feeds} feeds x {items} items, loopback servers, median of {runs} runs")
-            print(f"{'variant':8}  {'mode':38}  {'articles/s':>10}  {'cores busy':>10}  ratio")
+            print(f"{'':48}  {'':>10}  {'CPU ms per article':^26}")
+            print(
+                f"{'variant':8}  {'mode':38}  {'articles/s':>10}  {'newsbot':>8} {'workers':>8}"
+                f" {'server':>8}  ratio"
+            )
             for variant in VARIANTS:
                 results: dict[Mode, float] = {}
                 for mode in MODES:
@@ -290,12 +338,13 @@ def measure(feeds: int, items: int, runs: int) -> list[tuple[str, str, str, str,
                         asyncio.run(_one_run(servers.site, variant, mode, Path(tmp)))
                         for _ in range(runs)
                     ]
-                    results[mode] = statistics.median(rate for rate, _ in outcomes)
-                    busy = statistics.median(cores for _, cores in outcomes)
-                    ratio = results[mode] / results[BASELINE]
+                    results[mode] = statistics.median(o.rate for o in outcomes)
+                    main = statistics.median(o.main_ms for o in outcomes)
+                    workers = statistics.median(o.workers_ms for o in outcomes)
+                    server = statistics.median(o.server_ms for o in outcomes)
                     print(
-                        f"{variant:8}  {mode.name:38}  {results[mode]:>10.0f}  {busy:>10.2f}"
-                        f"  {ratio:.2f}x"
+                        f"{variant:8}  {mode.name:38}  {results[mode]:>10.0f}  {main:>8.2f}"
+                        f" {workers:>8.2f} {server:>8.2f}  {results[mode] / results[BASELINE]:.2f}x"
                     )
                 now = results[MODES[-1]]
                 rows.append(

@@ -49,6 +49,7 @@ class Settings:
     fetch_concurrency: int = 8
     fetch_host_delay: float = 0.5
     user_rate_per_minute: int = 10
+    workers: int | None = None  # worker processes for ingest; None: one per core
     log_level: str | None = None  # None: INFO for `newsbot run`, WARNING for other commands
 
 
@@ -133,6 +134,7 @@ _PARSERS: dict[str, tuple[str, Callable[[str, str], object]]] = {
     "NEWSBOT_FETCH_CONCURRENCY": ("fetch_concurrency", _number(int, 1, 64)),
     "NEWSBOT_FETCH_HOST_DELAY": ("fetch_host_delay", _number(float, 0.0, 60.0)),
     "NEWSBOT_USER_RATE_PER_MINUTE": ("user_rate_per_minute", _number(int, 1, 1000)),
+    "NEWSBOT_WORKERS": ("workers", _number(int, 0, 32)),
     "NEWSBOT_LOG_LEVEL": ("log_level", _log_level),
 }
 

@@ -72,7 +72,7 @@ class Newsroom:
         self.settings = settings
         self._client = client
         # Worker processes start with the ingest code (parsing, extraction, key points) loaded.
-        self.run = Executors(warm_modules=("bot.ingest.poller",))
+        self.run = Executors(processes=settings.workers, warm_modules=("bot.ingest.poller",))
         self.extractor = KeyPointExtractor()
         self.storage: Storage
         self.fetcher: Fetcher

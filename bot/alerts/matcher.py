@@ -50,6 +50,9 @@ class AlertMatcher:
         if cursor is None:  # first run ever: nothing stored before now is news
             outbox.enqueue([], articles.max_id())
             return 0
+        if not self.subscriptions:  # nothing to match: just move the cursor
+            outbox.enqueue([], articles.max_id())
+            return 0
         queued = 0
         while batch := articles.after(cursor, BATCH):
             matches: list[tuple[int, int, int]] = []

@@ -71,6 +71,23 @@ def _key_points(
     return found
 
 
+def _read_page(
+    body: bytes, url: str, teaser: FeedItem, feed_language: str | None, count: int
+) -> tuple[FeedItem, list[str]]:
+    """A teaser's item with its page's main text (when longer), and its key points: one trip
+    to a worker process per page. Raises ExtractError when the page holds no article."""
+    extracted = extract_page(body, url)
+    text = clip_text(extracted.text)
+    if len(text) > len(teaser.text):
+        teaser.text = text
+        teaser.language = teaser.language or extracted.language
+        teaser.author = teaser.author or extracted.author
+    [(teaser.language, points)] = _key_points(
+        [(teaser.title, teaser.text, teaser.language)], feed_language, count
+    )
+    return teaser, points
+
+
 @contextmanager
 def _write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
     """A transaction that holds the write lock from its start (BEGIN IMMEDIATE).
@@ -94,6 +111,7 @@ class _Prepared:
     url: str | None
     existing_id: int | None
     points: list[str] = field(default_factory=list)
+    scored: bool = False  # the points are computed
 
 
 class Poller:
@@ -159,11 +177,12 @@ class Poller:
             return
         parsed = await self.run.parallel(_parse, result.body, result.url, result.content_type)
         prepared = await self.run.db(self._dedupe, feed.id, parsed.items)
-        await asyncio.gather(*(self._fill_teaser(p) for p in prepared if p.item.is_teaser))
-        if prepared:
-            articles = [(p.item.title, p.item.text, p.item.language) for p in prepared]
+        teasers = [p for p in prepared if p.item.is_teaser]
+        await asyncio.gather(*(self._fill_teaser(p, parsed.language) for p in teasers))
+        if unscored := [p for p in prepared if not p.scored]:
+            articles = [(p.item.title, p.item.text, p.item.language) for p in unscored]
             found = await self.run.parallel(_key_points, articles, parsed.language, self.key_points)
-            for p, (language, points) in zip(prepared, found, strict=True):
+            for p, (language, points) in zip(unscored, found, strict=True):
                 p.item.language, p.points = language, points
         new_ids, updated = await self.run.db(self._save, feed.id, prepared)
         report.articles_new += len(new_ids)
@@ -215,21 +234,20 @@ class Poller:
             and len(stored.text) > len(teaser.text)
         )
 
-    async def _fill_teaser(self, prepared: _Prepared) -> None:
-        """The feed carries only a teaser: fetch the page and take its main text."""
+    async def _fill_teaser(self, prepared: _Prepared, feed_language: str | None) -> None:
+        """The feed carries only a teaser: fetch the page, take its main text, and compute
+        the key points while in the worker process."""
         if not prepared.url:
             return
         try:
             page = await self.fetcher.fetch(prepared.url)
-            extracted = await self.run.parallel(extract_page, page.body, page.url)
+            prepared.item, prepared.points = await self.run.parallel(
+                _read_page, page.body, page.url, prepared.item, feed_language, self.key_points
+            )
         except (FetchError, ExtractError) as exc:
             log.info("keeping the teaser of %s: %s", prepared.url, exc)
             return
-        text = clip_text(extracted.text)
-        if len(text) > len(prepared.item.text):
-            prepared.item.text = text
-            prepared.item.language = prepared.item.language or extracted.language
-            prepared.item.author = prepared.item.author or extracted.author
+        prepared.scored = True
 
     def _save(self, feed_id: int, prepared: list[_Prepared]) -> tuple[list[int], int]:
         """Store the prepared articles in one transaction (runs on the db thread); return

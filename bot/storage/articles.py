@@ -208,10 +208,11 @@ class ArticleStore:
         Only the SEARCH_WINDOW most recently stored matches are ranked, so a query matching
         most of a large archive costs no more than one matching a few thousand articles.
         """
-        conn = self.db.conn
-        oldest = conn.execute(
-            _MATCHES + " ORDER BY rowid DESC LIMIT 1 OFFSET ?", [fts_query, SEARCH_WINDOW - 1]
-        ).fetchone()
+        oldest = None  # an archive no bigger than the window is ranked whole
+        if self.max_id() > SEARCH_WINDOW:
+            oldest = self.db.conn.execute(
+                _MATCHES + " ORDER BY rowid DESC LIMIT 1 OFFSET ?", [fts_query, SEARCH_WINDOW - 1]
+            ).fetchone()
         return self._articles(
             "JOIN hits h ON h.rowid = a.id ORDER BY h.rank",
             [fts_query, oldest[0] if oldest else 0, limit, offset],

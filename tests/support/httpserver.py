@@ -82,6 +82,7 @@ def _conditional(
 
 class _RequestHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # else each reply waits ~40 ms for a delayed ACK
     server: _Server
 
     def do_GET(self) -> None:

@@ -1,0 +1,69 @@
+"""Run every speed-and-scale benchmark, then print their figures beside their baselines.
+
+    python -m bench.run           # small sizes: about 2 minutes
+    python -m bench.run --full    # 20x50 feed items, 100,000 articles, 100k subscriptions
+
+Each benchmark prints its own detailed table first (see bench/README.md); the summary at the
+end has one line per goal. Timings are medians, and every baseline runs in this same process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sqlite3
+import time
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from bench import handlers, ingest, matching, memory
+
+Row = tuple[str, str, str, str, str]  # figure, baseline, now, ratio, goal
+
+
+def machine() -> str:
+    """Cores, CPU model, Python and SQLite versions, and the load when the run started."""
+    model = platform.processor() or "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as cpuinfo:
+            model = next(line.split(":", 1)[1].strip() for line in cpuinfo if "model name" in line)
+    except (OSError, StopIteration):
+        pass
+    load = ", ".join(f"{value:.1f}" for value in os.getloadavg())
+    return (
+        f"{len(os.sched_getaffinity(0))} cores ({model}), Python {platform.python_version()}, "
+        f"SQLite {sqlite3.sqlite_version}; load average {load}"
+    )
+
+
+def print_table(rows: Sequence[Row]) -> None:
+    header = ("figure", "baseline", "now", "ratio", "goal")
+    widths = [max(len(row[n]) for row in [header, *rows]) for n in range(len(header))]
+    for row in [header, tuple("-" * w for w in widths), *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--full", action="store_true", help="the full sizes (slower)")
+    args = parser.parse_args(argv)
+    flags = ["--full"] if args.full else []
+    started, when, setting = time.perf_counter(), datetime.now(UTC), machine()
+    rows: list[Row] = []
+    for name, run in (("ingest", ingest.main), ("handlers", handlers.main)):
+        print(f"\n== {name} ==")
+        rows += run(flags)
+    print("\n== alert matching (bench.matching) ==")
+    matching.main(flags)
+    rows.append(("alert matching: see its table above", "naive", "TopicIndex", "", ""))
+    print("\n== memory ==")
+    rows += memory.main(flags)
+    minutes = (time.perf_counter() - started) / 60
+    print(f"\n== summary: python -m bench.run{' --full' if args.full else ''} ==")
+    print(f"{when:%Y-%m-%d %H:%M} UTC, {setting}; took {minutes:.1f} minutes\n")
+    print_table(rows)
+
+
+if __name__ == "__main__":
+    main()
