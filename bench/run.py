@@ -1,7 +1,8 @@
-"""Run every speed-and-scale benchmark, then print their figures beside their baselines.
+"""Run every benchmark: key-point quality and speed, then speed and scale with a summary.
 
-    python -m bench.run           # small sizes: about 2 minutes
-    python -m bench.run --full    # 20x50 feed items, 100,000 articles, 100k subscriptions
+    python -m bench.run           # small sizes: a few minutes
+    python -m bench.run --full    # all 2,225 BBC articles, 20x50 feed items, 100,000 articles,
+                                  # 100k subscriptions
 
 Each benchmark prints its own detailed table first (see bench/README.md); the summary at the
 end has one line per goal. Timings are medians, and every baseline runs in this same process.
@@ -17,7 +18,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bench import handlers, ingest, matching, memory
+from bench import handlers, ingest, keypoints_speed, matching, memory, quality
 
 Row = tuple[str, str, str, str, str]  # figure, baseline, now, ratio, goal
 
@@ -51,6 +52,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     flags = ["--full"] if args.full else []
     started, when, setting = time.perf_counter(), datetime.now(UTC), machine()
     rows: list[Row] = []
+    print("\n== key-point quality (bench.quality) ==")
+    quality.main(["--limit", "0" if args.full else "300"])
+    print("\n== key-point speed (bench.keypoints_speed) ==")
+    keypoints_speed.main(["--rounds", "5" if args.full else "3"])
     for name, run in (("ingest", ingest.main), ("handlers", handlers.main)):
         print(f"\n== {name} ==")
         rows += run(flags)
