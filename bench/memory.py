@@ -29,7 +29,7 @@ from pathlib import Path
 
 from bench import corpus
 from bench.handlers import queries
-from bench.ingest import WARM_ITEMS, Servers
+from bench.ingest import WARM_ITEMS, Servers, descendants
 from bot.telegram.emulator import BotAPIEmulator
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,27 +61,9 @@ def _pss_kb(pid: int) -> int:
     return _kb(f"/proc/{pid}/smaps_rollup", "Pss")
 
 
-def _descendants(pid: int) -> list[int]:
-    """Every process started by `pid`, at any depth (the fork server's workers included)."""
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/stat") as stat:
-                    parents[int(entry)] = int(stat.read().rsplit(")", 1)[1].split()[1])
-            except (OSError, IndexError, ValueError):
-                continue  # the process exited meanwhile
-    found, frontier = [], [pid]
-    while frontier:
-        children = [child for child, parent in parents.items() if parent in frontier]
-        found += children
-        frontier = children
-    return found
-
-
 def _peak(pid: int) -> Peak:
     workers = 0
-    children = _descendants(pid)
+    children = descendants(pid)
     for child in children:
         try:
             workers += _pss_kb(child)
