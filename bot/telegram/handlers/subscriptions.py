@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import Chat, InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.ext import ContextTypes
 
 from bot.errors import NewsbotError
@@ -23,14 +23,24 @@ def alert_button(sub_id: int, topic: str) -> InlineKeyboardButton:
     )
 
 
-async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Subscribe this chat to a topic and show its latest articles: /subscribe <topic>."""
-    topic = query_text(context)
-    if not topic:
-        raise usage('/subscribe <topic>, e.g. /subscribe bitcoin or /subscribe "north korea"')
+async def _change_request(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, usage_line: str
+) -> tuple[Chat, str]:
+    """The chat and the command's argument, once the sender may change the chat's subscriptions."""
+    argument = query_text(context)
+    if not argument:
+        raise usage(usage_line)
     await require_chat_admin(update, context)
     chat = update.effective_chat
     assert chat is not None
+    return chat, argument
+
+
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Subscribe this chat to a topic and show its latest articles: /subscribe <topic>."""
+    chat, topic = await _change_request(
+        update, context, '/subscribe <topic>, e.g. /subscribe bitcoin or /subscribe "north korea"'
+    )
     sub, new, preview = await newsroom_of(context).subscribe(
         chat.id, topic, chat.type, chat.title or chat.full_name
     )
@@ -46,12 +56,9 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Stop subscriptions: /unsubscribe <topic, number or all>."""
-    what = query_text(context)
-    if not what:
-        raise usage("/unsubscribe <topic, number or all> (numbers as in /subscriptions)")
-    await require_chat_admin(update, context)
-    chat = update.effective_chat
-    assert chat is not None
+    chat, what = await _change_request(
+        update, context, "/unsubscribe <topic, number or all> (numbers as in /subscriptions)"
+    )
     removed = await newsroom_of(context).unsubscribe(chat.id, what)
     await reply_text(update, "Unsubscribed from " + ", ".join(s.topic for s in removed) + ".")
 
