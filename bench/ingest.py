@@ -3,7 +3,7 @@
     python -m bench.ingest            # 10 feeds x 30 items, 3 runs per figure
     python -m bench.ingest --full     # 20 feeds x 50 items, 5 runs per figure
 
-Every feed is served by its own LocalHTTPServer (its own host:port, as every feed is its own
+Every feed is served by its own loopback site (its own host:port, as every feed is its own
 site), all in one child process, so serving does not compete for this process's GIL. Two
 variants: the whole text in content:encoded ("full text"), or one-sentence teasers whose
 pages are fetched and run through trafilatura ("teasers"). A figure is the median of several
@@ -27,7 +27,8 @@ from multiprocessing.connection import Connection
 from multiprocessing.synchronize import Event
 from pathlib import Path
 
-from bench import corpus
+from bench import corpus, loopback
+from bench.extraction import full_cascade
 from bot.config import Settings
 from bot.executors import Executors
 from bot.ingest.feeds import parse_feed
@@ -55,45 +56,40 @@ class Site:
 
 
 def _serve(feeds: int, items: int, reply: Connection, stop: Event) -> None:
-    """The server process: one LocalHTTPServer per feed (and one for the warm-up feed)."""
-    from tests.support import httpserver
+    """The server process: one loopback site per feed (and one for the warm-up feed)."""
+    asyncio.run(_serve_sites(feeds, items, reply, stop))
 
-    # One write for headers, one for the body: without TCP_NODELAY the body waits for the
-    # client's delayed ACK (40 ms on Linux), which would measure the test server, not newsbot.
-    httpserver._RequestHandler.disable_nagle_algorithm = True
+
+async def _serve_sites(feeds: int, items: int, reply: Connection, stop: Event) -> None:
     stories = corpus.stories(feeds * items + WARM_ITEMS)
-    servers = [httpserver.LocalHTTPServer().start() for _ in range(feeds + 1)]
+    sites = [await loopback.Site().start() for _ in range(feeds + 1)]
     pages: list[str] = []
 
-    def publish(server: httpserver.LocalHTTPServer, chosen: list[corpus.Story]) -> dict[str, str]:
+    def publish(site: loopback.Site, chosen: list[corpus.Story]) -> dict[str, str]:
         entries = []
         for n, story in enumerate(chosen):
-            url = server.url(f"/news/{story.slug}")
+            url = site.url(f"/news/{story.slug}")
             related = [stories[(n + k) % len(stories)] for k in range(1, RELATED + 1)]
-            page = corpus.article_page(story, url, related)
-            server.add(f"/news/{story.slug}", page, chunk_size=len(page) + 1)
+            site.add(f"/news/{story.slug}", corpus.article_page(story, url, related))
             entries.append((story, url))
             pages.append(url)
         urls = {}
         for variant in VARIANTS:
             document = corpus.rss_document(
-                f"BBC News {variant}", server.url("/"), entries, variant == "full"
+                f"BBC News {variant}", site.url("/"), entries, variant == "full"
             )
-            urls[variant] = server.add(
-                f"/{variant}.xml",
-                document,
-                content_type="application/rss+xml; charset=utf-8",
-                chunk_size=len(document) + 1,
+            urls[variant] = site.add(
+                f"/{variant}.xml", document, content_type="application/rss+xml; charset=utf-8"
             )
         return urls
 
-    published = [publish(servers[f], stories[f * items : (f + 1) * items]) for f in range(feeds)]
-    warm = publish(servers[feeds], stories[feeds * items :])
+    published = [publish(sites[f], stories[f * items : (f + 1) * items]) for f in range(feeds)]
+    warm = publish(sites[feeds], stories[feeds * items :])
     site = Site({v: [urls[v] for urls in published] for v in VARIANTS}, warm, pages, os.getpid())
     reply.send(site)
-    stop.wait()
-    for server in servers:
-        server.stop()
+    await asyncio.get_running_loop().run_in_executor(None, stop.wait)
+    for one in sites:
+        await one.stop()
 
 
 class CommitEachPoller(Poller):
@@ -292,8 +288,12 @@ def breakdown(site: Site, feeds: int, items: int, runs: int) -> list[tuple[str, 
         ("parse full-text feed", _cpu_ms(lambda: [parse_feed(d, base) for d in full], count, runs)),
         ("parse teaser feed", _cpu_ms(lambda: [parse_feed(d, base) for d in teaser], count, runs)),
         (
-            "extract page (trafilatura)",
+            "extract page (trafilatura, fast, needed metadata)",
             _cpu_ms(lambda: [extract_page(p, base) for p in pages], count, runs),
+        ),
+        (
+            "extract page before: full cascade, all metadata",
+            _cpu_ms(lambda: [full_cascade(p, base) for p in pages], count, runs),
         ),
         ("key points (language + summary)", _cpu_ms(key_points, count, runs)),
         ("store: dedupe + save, commit per feed", asyncio.run(_store_ms(parsed, False, runs))),

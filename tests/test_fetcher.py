@@ -429,3 +429,27 @@ async def test_waiting_for_a_busy_host_does_not_hold_up_other_hosts(
     assert sorted(order) == ["busy.example"] * 3 + ["other.example"]
     second_busy = [n for n, host in enumerate(order) if host == "busy.example"][1]
     assert order.index("other.example") < second_busy
+
+
+async def test_a_kept_alive_connection_the_server_closed_is_not_reused(fetcher: Fetcher) -> None:
+    """The pool asks each idle connection whether the server hung up (QuickStream answers);
+    a connection closed meanwhile is dropped, not written to, so the next fetch succeeds."""
+    connections = 0
+
+    async def answer_once_then_hang_up(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        nonlocal connections
+        connections += 1
+        await reader.readuntil(b"\r\n\r\n")
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok")  # no "Connection: close"
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(answer_once_then_hang_up, "127.0.0.1", 0)
+    url = f"http://127.0.0.1:{server.sockets[0].getsockname()[1]}/"
+    async with server:
+        assert (await fetcher.fetch(url)).body == b"ok"
+        await asyncio.sleep(0.2)  # the server's FIN reaches the idle, pooled connection
+        assert (await fetcher.fetch(url)).body == b"ok"
+    assert connections == 2

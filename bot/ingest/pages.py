@@ -3,13 +3,23 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import re
 from dataclasses import dataclass
 from datetime import datetime
 from urllib.parse import urljoin
 
 import trafilatura
+from htmldate import find_date
 from lxml.html import HtmlElement
+from trafilatura.metadata import (
+    examine_meta,
+    extract_author,
+    extract_meta_json,
+    extract_title,
+    extract_url,
+)
+from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from bot.errors import NewsbotError
@@ -25,11 +35,6 @@ _SNIFF_BYTES = 4096
 MAX_EXTRACT_BYTES = 1_500_000
 # Longer than any news article: what is stored, indexed and summarized of one is cut here.
 MAX_TEXT_CHARS = 200_000
-_DATE_PARAMS = {
-    "original_date": True,
-    "extensive_search": True,
-    "outputformat": "%Y-%m-%dT%H:%M:%S%z",
-}
 
 
 class ExtractError(NewsbotError):
@@ -100,6 +105,28 @@ def _language(tree: HtmlElement) -> str | None:
     return None
 
 
+def _metadata(tree: HtmlElement, url: str) -> Document:
+    """Title, author and date, found the way trafilatura's extract_metadata finds them, without
+    the fields newsbot never uses (site name, categories, tags, licence: most of its cost)."""
+    found = examine_meta(tree)
+    if found.author and " " not in found.author:
+        found.author = None  # a one-word "author" is a site or a handle, as trafilatura holds
+    with contextlib.suppress(Exception):  # JSON-LD malformed in any way: the meta tags stand
+        found = extract_meta_json(tree, found)
+    found.title = found.title or extract_title(tree)
+    found.author = found.author or extract_author(tree)
+    found.url = found.url or extract_url(tree, url)  # a date in the URL counts
+    found.date = find_date(
+        tree,
+        extensive_search=True,  # in the whole page when its metadata does not say
+        original_date=True,  # the first publication, not the last update
+        outputformat="%Y-%m-%dT%H:%M:%S%z",
+        url=found.url,
+    )
+    found.clean_and_trim()
+    return found
+
+
 def _published(raw: object) -> str | None:
     if not isinstance(raw, str) or not raw:
         return None
@@ -140,25 +167,19 @@ def extract_page(html: bytes | str, url: str) -> ExtractedPage:
         raise ExtractError("that link is not a readable web page")
     canonical = _canonical(tree, url)
     language = _language(tree)
+    metadata = _metadata(tree, url)
     document = trafilatura.bare_extraction(
-        tree,
-        url=url,
-        include_comments=False,
-        favor_precision=True,
-        with_metadata=True,
-        date_extraction_params=_DATE_PARAMS,
+        tree, url=url, include_comments=False, favor_precision=True, fast=True
     )
-    text = getattr(document, "text", None) or ""
-    title = " ".join((getattr(document, "title", None) or "").split())
-    body = _paragraphs(text, title)
+    title = " ".join((metadata.title or "").split())
+    body = _paragraphs(getattr(document, "text", None) or "", title)
     if not body:
         raise ExtractError("I couldn't find an article on that page")
-    author = getattr(document, "author", None)
     return ExtractedPage(
         url=canonical,
         title=title,
         text=body,
-        author=author if isinstance(author, str) and author else None,
-        published=_published(getattr(document, "date", None)),
+        author=metadata.author or None,
+        published=_published(metadata.date),
         language=language,
     )

@@ -13,6 +13,7 @@ import httpcore
 import httpx
 
 from bot.errors import NewsbotError
+from bot.ingest.streams import QuickStream
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
 
@@ -157,8 +158,14 @@ class PinnedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: Iterable[httpcore.SOCKET_OPTION] | None = None,
     ) -> httpcore.AsyncNetworkStream:
-        stream = await self._inner.connect_tcp(
-            host, port, timeout=timeout, local_address=local_address, socket_options=socket_options
+        stream = QuickStream(
+            await self._inner.connect_tcp(
+                host,
+                port,
+                timeout=timeout,
+                local_address=local_address,
+                socket_options=socket_options,
+            )
         )
         if self._allow_private:
             return stream

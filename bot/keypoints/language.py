@@ -23,6 +23,8 @@ _SCRIPT_RANGES: tuple[tuple[int, int, str], ...] = (
     (0x0E00, 0x0E7F, "th"),  # Thai
     (0x0900, 0x097F, "hi"),  # Devanagari
 )
+# Any character of those scripts: most texts have none, and need no per-character count.
+_OWN_SCRIPT = re.compile("[" + "".join(f"{chr(a)}-{chr(b)}" for a, b, _ in _SCRIPT_RANGES) + "]")
 _UKRAINIAN_LETTERS = frozenset("єіїґЄІЇҐ")
 _PERSIAN_LETTERS = frozenset("پچژگ")
 # Latin-script languages told apart by how many of their stop words a text uses.
@@ -60,6 +62,8 @@ def detect_language(text: str, hint: str | None = None) -> str:
 
 
 def _language_from_script(sample: str) -> str | None:
+    if not _OWN_SCRIPT.search(sample):
+        return None
     counts: dict[str, int] = {}
     latin = 0
     for char in sample:
