@@ -2,6 +2,7 @@
 
     python -m bench.ingest            # 10 feeds x 30 items, 3 runs per figure
     python -m bench.ingest --full     # 20 feeds x 50 items, 5 runs per figure
+    python -m bench.ingest --pages DIR  # teasers whose pages are the real pages in DIR
 
 Every feed is served by its own loopback site (its own host:port, as every feed is its own
 site), all in one child process, so serving does not compete for this process's GIL. Two
@@ -55,12 +56,14 @@ class Site:
     server_pid: int  # the process serving them all
 
 
-def _serve(feeds: int, items: int, reply: Connection, stop: Event) -> None:
+def _serve(feeds: int, items: int, real_pages: list[bytes], reply: Connection, stop: Event) -> None:
     """The server process: one loopback site per feed (and one for the warm-up feed)."""
-    asyncio.run(_serve_sites(feeds, items, reply, stop))
+    asyncio.run(_serve_sites(feeds, items, real_pages, reply, stop))
 
 
-async def _serve_sites(feeds: int, items: int, reply: Connection, stop: Event) -> None:
+async def _serve_sites(
+    feeds: int, items: int, real_pages: list[bytes], reply: Connection, stop: Event
+) -> None:
     stories = corpus.stories(feeds * items + WARM_ITEMS)
     sites = [await loopback.Site().start() for _ in range(feeds + 1)]
     pages: list[str] = []
@@ -70,7 +73,11 @@ async def _serve_sites(feeds: int, items: int, reply: Connection, stop: Event) -
         for n, story in enumerate(chosen):
             url = site.url(f"/news/{story.slug}")
             related = [stories[(n + k) % len(stories)] for k in range(1, RELATED + 1)]
-            site.add(f"/news/{story.slug}", corpus.article_page(story, url, related))
+            if real_pages:  # the same real pages in turn, each under a new address
+                page: bytes | str = real_pages[len(pages) % len(real_pages)]
+            else:
+                page = corpus.article_page(story, url, related)
+            site.add(f"/news/{story.slug}", page)
             entries.append((story, url))
             pages.append(url)
         urls = {}
@@ -304,12 +311,12 @@ def breakdown(site: Site, feeds: int, items: int, runs: int) -> list[tuple[str, 
 class Servers:
     """The server process, started and stopped around the benchmark."""
 
-    def __init__(self, feeds: int, items: int) -> None:
+    def __init__(self, feeds: int, items: int, real_pages: list[bytes]) -> None:
         context = multiprocessing.get_context("spawn")
         receiver, sender = context.Pipe(duplex=False)
         self._stop = context.Event()
         self._process = context.Process(
-            target=_serve, args=(feeds, items, sender, self._stop), daemon=True
+            target=_serve, args=(feeds, items, real_pages, sender, self._stop), daemon=True
         )
         self._process.start()
         self.site: Site = receiver.recv()
@@ -319,19 +326,28 @@ class Servers:
         self._process.join(timeout=10)
 
 
-def measure(feeds: int, items: int, runs: int) -> list[tuple[str, str, str, str, str]]:
-    """Run the benchmark, print its tables; return summary rows for bench.run."""
-    servers = Servers(feeds, items)
+def measure(
+    feeds: int, items: int, runs: int, real_pages: list[bytes] | None = None
+) -> list[tuple[str, str, str, str, str]]:
+    """Run the benchmark, print its tables; return summary rows for bench.run.
+
+    With `real_pages`, teasers only, their pages these real ones, and no stage breakdown.
+    """
+    servers = Servers(feeds, items, real_pages or [])
     rows = []
     try:
         with tempfile.TemporaryDirectory() as tmp:
-            print(f"ingest: {feeds} feeds x {items} items, loopback servers, median of {runs} runs")
+            pages = f"{len(real_pages)} real pages in turn" if real_pages else "generated pages"
+            print(
+                f"ingest: {feeds} feeds x {items} items, {pages}, loopback servers,"
+                f" median of {runs} runs"
+            )
             print(f"{'':48}  {'':>10}  {'CPU ms per article':^26}")
             print(
                 f"{'variant':8}  {'mode':38}  {'articles/s':>10}  {'newsbot':>8} {'workers':>8}"
                 f" {'server':>8}  ratio"
             )
-            for variant in VARIANTS:
+            for variant in ("teaser",) if real_pages else VARIANTS:
                 results: dict[Mode, float] = {}
                 for mode in MODES:
                     outcomes = [
@@ -349,13 +365,15 @@ def measure(feeds: int, items: int, runs: int) -> list[tuple[str, str, str, str,
                 now = results[MODES[-1]]
                 rows.append(
                     (
-                        f"ingest, {variant} ({feeds}x{items} items), articles/s",
+                        f"ingest, {variant} ({feeds}x{items} items, {pages}), articles/s",
                         f"{results[BASELINE]:.0f}",
                         f"{now:.0f}",
                         f"{now / results[BASELINE]:.2f}x",
                         ">= 300",
                     )
                 )
+            if real_pages:
+                return rows
             print("\nwhere an article's time goes, each stage alone (CPU ms per article):")
             for stage, ms in breakdown(servers.site, feeds, items, runs):
                 print(f"  {stage:52} {ms:6.2f}")
@@ -370,11 +388,17 @@ def main(argv: Sequence[str] | None = None) -> list[tuple[str, str, str, str, st
     parser.add_argument("--feeds", type=int)
     parser.add_argument("--items", type=int)
     parser.add_argument("--runs", type=int)
+    parser.add_argument(
+        "--pages", type=Path, help="serve these real pages (*.html in turn) to the teaser feeds"
+    )
     args = parser.parse_args(argv)
     feeds = args.feeds or (20 if args.full else 10)
     items = args.items or (50 if args.full else 30)
     runs = args.runs or (5 if args.full else 3)
-    return measure(feeds, items, runs)
+    real_pages = (
+        [path.read_bytes() for path in sorted(args.pages.glob("*.html"))] if args.pages else []
+    )
+    return measure(feeds, items, runs, real_pages)
 
 
 if __name__ == "__main__":

@@ -43,9 +43,12 @@ class Site:
         """The absolute URL of `path` on this site."""
         return f"http://127.0.0.1:{self.port}{path}"
 
-    def add(self, path: str, body: str, content_type: str = "text/html; charset=utf-8") -> str:
+    def add(
+        self, path: str, body: bytes | str, content_type: str = "text/html; charset=utf-8"
+    ) -> str:
         """Serve `body` at `path`; return its URL."""
-        self._answers[path] = _response(200, body.encode("utf-8"), content_type)
+        data = body.encode("utf-8") if isinstance(body, str) else body
+        self._answers[path] = _response(200, data, content_type)
         return self.url(path)
 
     async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
