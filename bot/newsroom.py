@@ -17,6 +17,7 @@ from bot.alerts.matcher import AlertMatcher
 from bot.config import Settings
 from bot.errors import NewsbotError
 from bot.executors import Executors
+from bot.ingest.discovery import feed_links
 from bot.ingest.feeds import FeedParseError, parse_feed
 from bot.ingest.fetcher import Fetcher, FetchError
 from bot.ingest.pages import (
@@ -30,7 +31,7 @@ from bot.ingest.poller import IngestReport, Poller
 from bot.ingest.safety import UnsafeURLError
 from bot.ingest.urls import canonical_url, is_http_url
 from bot.keypoints import KeyPointExtractor, detect_language
-from bot.models import Article
+from bot.models import Article, ParsedFeed
 from bot.storage import Delivery, Feed, Storage, Subscription
 from bot.storage.articles import site_of
 from bot.topics import Topic, TopicError, article_tokens, parse_topic, search_to_fts, to_fts_query
@@ -38,6 +39,7 @@ from bot.topics import Topic, TopicError, article_tokens, parse_topic, search_to
 log = logging.getLogger(__name__)
 
 MAX_LIST = 20
+MAX_FEEDS_TRIED = 3  # of those a page names, when /addfeed is given a page
 
 
 @dataclass(slots=True)
@@ -233,7 +235,11 @@ class Newsroom:
         return await self.run.db(self.storage.feeds.all)
 
     async def add_feed(self, url: str) -> tuple[Feed, bool]:
-        """Follow a feed after checking that it is one; return it and whether it is new."""
+        """Follow a feed after checking that it is one; return it and whether it is new.
+
+        Given a web page instead, follow the first readable feed the page names (its
+        <link rel="alternate">); the feed returned then has that feed's address.
+        """
         url = url.strip()
         if not is_http_url(url):
             raise NewsbotError("That is not a feed address: send an http(s) link.")
@@ -243,8 +249,28 @@ class Newsroom:
         except (FetchError, UnsafeURLError) as exc:
             raise NewsbotError(f"I could not fetch that feed: {exc}") from None
         except FeedParseError:
-            raise NewsbotError("That address does not serve an RSS, Atom or JSON feed.") from None
+            named = await self.run.cpu(feed_links, result.body, result.url)
+            if not named:
+                raise NewsbotError(
+                    "That address does not serve an RSS, Atom or JSON feed, "
+                    "and names none on its page."
+                ) from None
+            url, parsed = await self._first_readable_feed(named[:MAX_FEEDS_TRIED])
         return await self.run.db(self.storage.feeds.add, url, parsed.title or None)
+
+    async def _first_readable_feed(self, urls: list[str]) -> tuple[str, ParsedFeed]:
+        problem = ""
+        for url in urls:
+            try:
+                result = await self.fetcher.fetch(url)
+                parsed = await self.run.cpu(
+                    parse_feed, result.body, result.url, result.content_type
+                )
+            except (FetchError, UnsafeURLError, FeedParseError) as exc:
+                problem = problem or str(exc)
+                continue
+            return url, parsed
+        raise NewsbotError(f"That page names a feed, but I could not read it: {problem}")
 
     async def add_feed_unchecked(self, url: str, title: str | None = None) -> tuple[Feed, bool]:
         """Follow a feed without fetching it first (start-up lists, OPML import)."""

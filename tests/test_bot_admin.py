@@ -22,7 +22,7 @@ async def test_admin_commands_refuse_everyone_else(harness: BotHarness, command:
 
 async def test_addfeed_checks_and_follows_a_feed(harness: BotHarness) -> None:
     bare = await harness.send("/addfeed", user=ADMIN)
-    assert bare.texts == ["Usage: /addfeed <feed url>"]
+    assert bare.texts == ["Usage: /addfeed <feed url, or a site's page that names its feed>"]
     url = harness.serve_feed(news_feed())
     added = await harness.send(f"/addfeed {url}", user=ADMIN, chat=GROUP, chat_type="group")
     assert added.texts == ["Now following Test Wire (#1); its articles come next poll."]
@@ -30,7 +30,24 @@ async def test_addfeed_checks_and_follows_a_feed(harness: BotHarness) -> None:
     assert again.texts == ["Already following Test Wire (#1)."]
     page = harness.feeds.add("/page.html", "<html><body><p>Just a page.</p></body></html>")
     not_a_feed = await harness.send(f"/addfeed {page}", user=ADMIN, chat=2002)
-    assert not_a_feed.texts == ["That address does not serve an RSS, Atom or JSON feed."]
+    assert not_a_feed.texts == [
+        "That address does not serve an RSS, Atom or JSON feed, and names none on its page."
+    ]
+    assert [f.url for f in await harness.newsroom.feeds()] == [url]
+
+
+async def test_addfeed_given_a_site_page_follows_the_feed_it_names(harness: BotHarness) -> None:
+    url = harness.serve_feed(news_feed())
+    page = harness.feeds.add(
+        "/index.html",
+        '<html><head><link rel="alternate" type="application/rss+xml" href="/feed.xml">'
+        "</head><body><p>Front page.</p></body></html>",
+    )
+    added = await harness.send(f"/addfeed {page}", user=ADMIN)
+    assert added.texts == [
+        f"Now following Test Wire (#1), the feed that page names ({url});"
+        " its articles come next poll."
+    ]
     assert [f.url for f in await harness.newsroom.feeds()] == [url]
 
 

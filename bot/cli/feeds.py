@@ -18,7 +18,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the `feeds` command and its sub-commands."""
     feeds = commands.add_parser("feeds", help="follow, list, remove, import and export feeds")
     sub = feeds.add_subparsers(dest="feeds_command", metavar="ACTION", required=True)
-    add = sub.add_parser("add", help="follow feeds (each is fetched once to check it)")
+    add = sub.add_parser(
+        "add", help="follow feeds (each is fetched once to check it; a page: the feed it names)"
+    )
     add.add_argument("urls", nargs="+", metavar="URL")
     add.add_argument("--no-check", action="store_true", help="add without fetching first")
     add.set_defaults(handler=add_feeds)

@@ -11,17 +11,20 @@ from bot.telegram.render import escape
 
 
 async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Follow a new feed after checking it is one: /addfeed <url>."""
+    """Follow a new feed after checking it is one (or the feed a page names): /addfeed <url>."""
     require_bot_admin(update, context)
     url = query_text(context)
     if not url:
-        raise usage("/addfeed <feed url>")
+        raise usage("/addfeed <feed url, or a site's page that names its feed>")
     feed, new = await newsroom_of(context).add_feed(url)
     name = feed.title or feed.url
+    found = f", the feed that page names ({feed.url})" if feed.url != url.strip() else ""
     if new:
-        await reply_text(update, f"Now following {name} (#{feed.id}); its articles come next poll.")
+        await reply_text(
+            update, f"Now following {name} (#{feed.id}){found}; its articles come next poll."
+        )
     else:
-        await reply_text(update, f"Already following {name} (#{feed.id}).")
+        await reply_text(update, f"Already following {name} (#{feed.id}){found}.")
 
 
 async def remove_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
