@@ -104,6 +104,34 @@ def test_a_repeated_sentence_is_chosen_once(extractor: KeyPointExtractor) -> Non
     assert len(points) == len(set(points)) == 5
 
 
+def test_a_reworded_repeat_of_the_lead_is_not_a_second_point(
+    extractor: KeyPointExtractor,
+) -> None:
+    """Blogs and feeds often open with a summary that the body's first paragraph repeats, a
+    little shorter or in other quotes: one of the two is a key point, never both."""
+    lead = (
+        'Under the title "Politics on the Net: how the internet changes political culture" the '
+        "foundation holds its annual conference on Saturday, 31 January, between 10:00 and "
+        "17:00 in Stuttgart town hall, and many well-known digital policy people take part."
+    )
+    reworded = (
+        "Under the title “Politics on the Net – how the internet changes political culture” the "
+        "foundation holds its annual conference on 31 January, between 10:00 and 17:00 in "
+        "Stuttgart town hall, which I attend."
+    )
+    rest = [
+        "More and more people use social networks, online petitions and political blogs.",
+        "One click buys a good conscience, and one comment puts you in the political debate.",
+        "At the same time turnout falls, and parties and clubs lack new members.",
+        "Does political engagement stay in the virtual world, or does it turn into action?",
+        "The conference asks who the digital citizens are and where they come from.",
+        "Speakers from politics, research and the internet community debate the answers.",
+    ]
+    points = extractor.key_points("Annual conference 2015", "\n\n".join([lead, reworded, *rest]))
+    assert len(points) == 3
+    assert not (lead in points and reworded in points), points
+
+
 def test_count_zero_gives_nothing(extractor: KeyPointExtractor) -> None:
     assert extractor.key_points(ENGLISH_TITLE, ENGLISH, count=0) == []
 

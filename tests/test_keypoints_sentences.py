@@ -26,6 +26,24 @@ def test_every_line_is_split_on_its_own() -> None:
     ]
 
 
+def test_german_dates_do_not_end_a_sentence() -> None:
+    text = (
+        "Die Tagung findet am Samstag, 31. Januar 2015, im Rathaus statt. "
+        "Am 12. September gibt es eine Demonstration. Der Verein wurde am Ende 3. Das war gut."
+    )
+    assert split_sentences(text, "de") == [
+        "Die Tagung findet am Samstag, 31. Januar 2015, im Rathaus statt.",
+        "Am 12. September gibt es eine Demonstration.",
+        "Der Verein wurde am Ende 3.",  # an ordinal before a word that is not a month: an end
+        "Das war gut.",
+    ]
+    # only in German: in English a number closing a sentence may come before "August"
+    assert split_sentences("He finished 3. August was good for him.", "en") == [
+        "He finished 3.",
+        "August was good for him.",
+    ]
+
+
 def test_korean_sentences_split_on_endings_without_spaces() -> None:
     text = "물가가 3.5% 올랐다.그러나 임금은 그대로다. 정말 그런가? 그렇다!"
     assert split_sentences(text, "ko") == [

@@ -17,6 +17,13 @@ _ALWAYS_ENDS = frozenset("!?。！？")
 # A possible sentence end inside a line: Punkt only splits after one of these.
 _INNER_ENDING = re.compile(rf"[.!?…]{_CLOSERS}\s")
 _HANGUL_FIRST, _HANGUL_LAST = 0xAC00, 0xD7AF
+# In German a date ("am 31. Januar") is a number with a full stop before a capitalised word:
+# Punkt takes it for a sentence end. Such a split is undone.
+_DAY_ENDING = re.compile(r"(?:^|\s)\d{1,2}\.$")
+_MONTH_START = re.compile(
+    r"(?:Januar|Jänner|Februar|März|April|Mai|Juni|Juli|August|September|Oktober|November"
+    r"|Dezember)\b"
+)
 
 
 @lru_cache(maxsize=1)
@@ -32,19 +39,34 @@ def split_sentences(text: str, language: str | None = None) -> list[str]:
 def split_paragraphs(text: str, language: str | None = None) -> list[list[str]]:
     """The sentences of every non-blank line of `text`, line by line."""
     code = language or detect_language(text)
-    split_line = split_neutral if code in NEUTRAL_LANGUAGES else _split_punkt
     paragraphs: list[list[str]] = []
     for line in text.splitlines():
-        sentences = [sentence for sentence in split_line(line.strip()) if sentence]
+        if code in NEUTRAL_LANGUAGES:
+            split = split_neutral(line.strip())
+        else:
+            split = _split_punkt(line.strip(), german=code == "de")
+        sentences = [sentence for sentence in split if sentence]
         if sentences:
             paragraphs.append(sentences)
     return paragraphs
 
 
-def _split_punkt(line: str) -> list[str]:
+def _split_punkt(line: str, german: bool) -> list[str]:
     if not _INNER_ENDING.search(line):
         return [line]  # no sentence end before the line's own: nothing for Punkt to split
-    return [sentence.strip() for sentence in _punkt().tokenize(line)]
+    sentences: list[str] = []
+    for sentence in _punkt().tokenize(line):
+        sentence = sentence.strip()
+        if (
+            german
+            and sentences
+            and _DAY_ENDING.search(sentences[-1])
+            and _MONTH_START.match(sentence)
+        ):
+            sentences[-1] = f"{sentences[-1]} {sentence}"
+        else:
+            sentences.append(sentence)
+    return sentences
 
 
 def split_neutral(line: str) -> list[str]:

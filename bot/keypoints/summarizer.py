@@ -23,7 +23,9 @@ class Weights:
     recurrence: float = 1.0  # how many other sentences share each of the sentence's words
     centrality: float = 0.2  # summed tf-idf cosine similarity to the other sentences
     redundancy: float = 0.2  # penalty per unit of similarity to a sentence already chosen
-    duplicate: float = 0.9  # similarity at which a sentence counts as a repeat
+    # A repeat of a chosen sentence: this share of the shorter one's words is in the other (a
+    # lead that the body says again, a little shorter or in other quotes).
+    duplicate: float = 0.9
 
 
 DEFAULT_WEIGHTS = Weights()
@@ -63,7 +65,9 @@ class KeyPointSummarizer(AbstractSummarizer):
         weights = self.weights
         ratings = weights.recurrence * _scaled(counts @ (frequency - 1.0))
         ratings += weights.centrality * _scaled(similarity.sum(axis=1))
-        chosen = self._select(ratings, similarity, sentences_count)
+        chosen = self._select(
+            ratings, similarity, _word_overlap(counts, frequency), sentences_count
+        )
         return tuple(sentences[index] for index in sorted(chosen))
 
     def _term_counts(self, sentences: Sequence[Sentence]) -> Matrix:
@@ -76,7 +80,9 @@ class KeyPointSummarizer(AbstractSummarizer):
         counts = np.bincount(rows * width + columns, minlength=len(words) * width)
         return counts.reshape(len(words), width).astype(np.float64)
 
-    def _select(self, ratings: Matrix, similarity: Matrix, count: int) -> list[int]:
+    def _select(
+        self, ratings: Matrix, similarity: Matrix, overlap: Matrix, count: int
+    ) -> list[int]:
         weights = self.weights
         chosen: list[int] = []
         available = np.ones(len(ratings), dtype=bool)
@@ -86,7 +92,7 @@ class KeyPointSummarizer(AbstractSummarizer):
             best = int(np.argmax(value))
             chosen.append(best)
             closest = np.maximum(closest, similarity[best])
-            available &= closest < weights.duplicate
+            available &= overlap[best] < weights.duplicate
             available[best] = False
         return chosen
 
@@ -104,6 +110,17 @@ def _cosine_similarity(counts: Matrix, frequency: NDArray[np.intp]) -> Matrix:
     similarity: Matrix = shared @ shared.T
     np.fill_diagonal(similarity, 0.0)
     return similarity
+
+
+def _word_overlap(counts: Matrix, frequency: NDArray[np.intp]) -> Matrix:
+    """For each pair of sentences, the share of the shorter one's distinct words in the other
+    (only words found in two sentences or more can be shared: the product leaves out the rest)."""
+    present = counts > 0.0
+    sizes = np.count_nonzero(present, axis=1)
+    shared = present[:, frequency > 1].astype(np.float64)
+    shorter = np.minimum.outer(sizes, sizes)
+    overlap: Matrix = (shared @ shared.T) / np.where(shorter > 0, shorter, 1)
+    return overlap
 
 
 def _compact(ids: NDArray[np.int64]) -> tuple[NDArray[np.intp], int]:
