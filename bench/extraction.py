@@ -29,7 +29,7 @@ from pathlib import Path
 import trafilatura
 from trafilatura.utils import load_html
 
-from bot.ingest.pages import ExtractError, extract_page
+from bot.ingest.pages import ExtractError, _paragraphs, extract_page
 
 _WORD = re.compile(r"\w+")
 
@@ -83,7 +83,8 @@ def full_cascade(html: bytes | str, url: str) -> str:
         with_metadata=True,
         date_extraction_params={"original_date": True, "extensive_search": True},
     )
-    return getattr(document, "text", None) or ""
+    title = " ".join((getattr(document, "title", None) or "").split())
+    return _paragraphs(getattr(document, "text", None) or "", title)
 
 
 def _words(text: str) -> Counter[str]:

@@ -311,12 +311,12 @@ def breakdown(site: Site, feeds: int, items: int, runs: int) -> list[tuple[str, 
 class Servers:
     """The server process, started and stopped around the benchmark."""
 
-    def __init__(self, feeds: int, items: int, real_pages: list[bytes]) -> None:
+    def __init__(self, feeds: int, items: int, real_pages: Sequence[bytes] = ()) -> None:
         context = multiprocessing.get_context("spawn")
         receiver, sender = context.Pipe(duplex=False)
         self._stop = context.Event()
         self._process = context.Process(
-            target=_serve, args=(feeds, items, real_pages, sender, self._stop), daemon=True
+            target=_serve, args=(feeds, items, list(real_pages), sender, self._stop), daemon=True
         )
         self._process.start()
         self.site: Site = receiver.recv()
@@ -333,7 +333,7 @@ def measure(
 
     With `real_pages`, teasers only, their pages these real ones, and no stage breakdown.
     """
-    servers = Servers(feeds, items, real_pages or [])
+    servers = Servers(feeds, items, real_pages or ())
     rows = []
     try:
         with tempfile.TemporaryDirectory() as tmp:

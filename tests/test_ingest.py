@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from bot.ingest import poller
 from bot.newsroom import Newsroom
 from tests.support.feeds import load
 from tests.support.httpserver import LocalHTTPServer
-from tests.support.newsroom import SEED_TITLE, rss_feed, rss_item, seed_paragraphs
+from tests.support.newsroom import (
+    SEED_TITLE,
+    local_settings,
+    rss_feed,
+    rss_item,
+    seed_paragraphs,
+)
 
 BOILERPLATE = (
     "appeared first on",
@@ -147,6 +159,44 @@ async def test_teaser_items_get_their_page_text(
     assert len(article.text) > 400
     assert http_server.hits["/article"] == 1
     assert article.points
+
+
+async def test_a_crash_reading_one_page_keeps_its_teaser_and_the_feed(
+    tmp_path: Path,
+    http_server: LocalHTTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """Not only fetch and extraction errors: anything a page sets off (a library bug, a worker
+    killed, MemoryError) costs that article its page text, never the feed its other articles."""
+    read_page = poller._read_page
+
+    def crash_on_bad(body: bytes, url: str, *args: Any) -> Any:
+        if url.endswith("/bad"):
+            raise MemoryError
+        return read_page(body, url, *args)
+
+    monkeypatch.setattr(poller, "_read_page", crash_on_bad)  # workers=0: runs in this process
+    items = []
+    for name in ("good", "bad"):
+        page = http_server.add(f"/{name}", load("article.html"))
+        items.append(
+            f"<item><title>Teaser {name}</title><link>{page}</link><guid>{name}</guid>"
+            "<description>Only the first line of the story [&#8230;]</description></item>"
+        )
+    http_server.add("/feed", rss_feed(items), content_type="application/rss+xml")
+    room = Newsroom(local_settings(tmp_path, workers=0))
+    await room.open()
+    try:
+        await room.add_feed_unchecked(http_server.url("/feed"))
+        report = await room.ingest()
+        assert (report.feeds_ok, report.feeds_failed, report.articles_new) == (1, 0, 2)
+        texts = {a.title: a.text for a in await room.latest(5)}
+    finally:
+        await room.close()
+    assert len(texts["Teaser good"]) > 400
+    assert texts["Teaser bad"] == "Only the first line of the story […]"
+    assert "reading its page failed" in caplog.text
 
 
 async def test_all_feed_formats_are_stored(

@@ -247,6 +247,11 @@ class Poller:
         except (FetchError, ExtractError) as exc:
             log.info("keeping the teaser of %s: %s", prepared.url, exc)
             return
+        except Exception:  # a bug or a crash on one page must not cost the feed its articles
+            log.warning(
+                "keeping the teaser of %s: reading its page failed", prepared.url, exc_info=True
+            )
+            return
         prepared.scored = True
 
     def _save(self, feed_id: int, prepared: list[_Prepared]) -> tuple[list[int], int]:
