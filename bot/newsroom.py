@@ -19,7 +19,7 @@ from bot.errors import NewsbotError
 from bot.executors import Executors
 from bot.ingest.discovery import feed_links
 from bot.ingest.feeds import FeedParseError, parse_feed
-from bot.ingest.fetcher import Fetcher, FetchError
+from bot.ingest.fetcher import Fetcher, FetchError, FetchResult
 from bot.ingest.pages import (
     ExtractedPage,
     ExtractError,
@@ -245,9 +245,10 @@ class Newsroom:
             raise NewsbotError("That is not a feed address: send an http(s) link.")
         try:
             result = await self.fetcher.fetch(url)
-            parsed = await self.run.cpu(parse_feed, result.body, result.url, result.content_type)
         except (FetchError, UnsafeURLError) as exc:
             raise NewsbotError(f"I could not fetch that feed: {exc}") from None
+        try:
+            parsed = await self._parse_feed(result)
         except FeedParseError:
             named = await self.run.cpu(feed_links, result.body, result.url)
             if not named:
@@ -262,15 +263,13 @@ class Newsroom:
         problem = ""
         for url in urls:
             try:
-                result = await self.fetcher.fetch(url)
-                parsed = await self.run.cpu(
-                    parse_feed, result.body, result.url, result.content_type
-                )
+                return url, await self._parse_feed(await self.fetcher.fetch(url))
             except (FetchError, UnsafeURLError, FeedParseError) as exc:
                 problem = problem or str(exc)
-                continue
-            return url, parsed
         raise NewsbotError(f"That page names a feed, but I could not read it: {problem}")
+
+    async def _parse_feed(self, result: FetchResult) -> ParsedFeed:
+        return await self.run.cpu(parse_feed, result.body, result.url, result.content_type)
 
     async def add_feed_unchecked(self, url: str, title: str | None = None) -> tuple[Feed, bool]:
         """Follow a feed without fetching it first (start-up lists, OPML import)."""

@@ -30,7 +30,7 @@ def feed_links(html: bytes, page_url: str) -> list[str]:
     tree = load_html(html[:MAX_EXTRACT_BYTES])
     if tree is None:
         return []
-    found: list[tuple[bool, str]] = []
+    found: dict[str, bool] = {}  # address -> whether it is a comments feed, in page order
     for link in tree.iterfind(".//link[@href]"):
         rel = str(link.get("rel") or "").lower().split()
         kind = str(link.get("type") or "").split(";", 1)[0].strip().lower()
@@ -38,6 +38,6 @@ def feed_links(html: bytes, page_url: str) -> list[str]:
             continue
         url = urljoin(page_url, str(link.get("href")).strip())
         label = f"{link.get('title') or ''} {url}".lower()
-        if is_http_url(url) and url not in (known for _, known in found):
-            found.append((any(word in label for word in _SECONDARY), url))
-    return [url for _, url in sorted(found, key=lambda entry: entry[0])]
+        if is_http_url(url) and url not in found:
+            found[url] = any(word in label for word in _SECONDARY)
+    return sorted(found, key=found.__getitem__)  # stable: page order within each kind
