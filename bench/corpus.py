@@ -164,7 +164,7 @@ def build_database(path: str | Path, count: int, seed: int = 2024, batch: int = 
     storage = Storage(path)
     try:
         db = storage.db
-        with db.conn:
+        with storage.write():
             db.conn.executemany(
                 "INSERT INTO feeds (url, title, failures, added_at) VALUES (?, ?, 0, ?)",
                 [
@@ -179,7 +179,7 @@ def build_database(path: str | Path, count: int, seed: int = 2024, batch: int = 
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
         )
         while chunk := [row for _, row in zip(range(batch), rows, strict=False)]:
-            with db.conn:
+            with storage.write():
                 db.conn.executemany(sql, chunk)
         db.execute("PRAGMA optimize")
     finally:

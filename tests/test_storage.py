@@ -6,9 +6,13 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+import sqlite_utils
 
 from bot.storage import Storage, StorageError
-from bot.storage.migrations import MIGRATIONS, migrate
+from bot.storage.migrations import migrate, migrations
+
+# A database made by newsbot's own migrate(), before it used sqlite-utils' migrations.
+LEGACY_DB = Path(__file__).parent / "fixtures" / "database-463fce7.sql"
 
 
 @pytest.fixture
@@ -22,13 +26,64 @@ def save(store: Storage, title: str, text: str = "Some text.", **kw: object) -> 
     return store.articles.save(title=title, text=text, points=["p"], **kw)  # type: ignore[arg-type]
 
 
-def test_migrations_are_recorded_and_safe_to_run_twice(store: Storage) -> None:
+def schema(storage: Storage) -> list[tuple[str, str]]:
+    """Every table, index and trigger with its SQL."""
+    return storage.db.execute(
+        "SELECT name, sql FROM sqlite_master WHERE sql IS NOT NULL ORDER BY name"
+    ).fetchall()
+
+
+def test_migrations_are_recorded_and_running_them_again_is_a_no_op(store: Storage) -> None:
+    before = schema(store)
     assert migrate(store.db) == []
-    names = {row["name"] for row in store.db["_migrations"].rows}
-    assert names == {name for name, _ in MIGRATIONS}
-    for _, step in MIGRATIONS:  # each step itself is idempotent too
-        step(store.db)
-    assert store.db["articles_fts"].exists()
+    applied = [m.name for m in migrations.applied(store.db)]
+    assert applied == [m.name for m in migrations.pending(sqlite_utils.Database(memory=True))]
+    assert applied[0] == "0001_feeds_and_articles"
+    assert migrate(store.db) == [] and schema(store) == before
+
+
+def test_a_database_made_before_upgrades_without_migrating_again(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(LEGACY_DB.read_text())
+    with sqlite3.connect(path) as conn:
+        recorded = conn.execute("SELECT name, applied_at FROM _migrations").fetchall()
+    upgraded = Storage(path)
+    assert [(m.name, m.applied_at) for m in migrations.applied(upgraded.db)] == recorded
+    assert "_migrations" not in upgraded.db.table_names()
+    fresh = Storage(tmp_path / "new.db")
+    assert [row for row in schema(upgraded) if row[0] != "_sqlite_migrations"] == [
+        row for row in schema(fresh) if row[0] != "_sqlite_migrations"
+    ]
+    fresh.close()
+    # Its rows are all there and still searchable; it takes new ones.
+    assert [a.title for a in upgraded.articles.search('"ferry"', 5)] == [
+        "Ferry service resumes after storm"
+    ]
+    assert upgraded.outbox.matched_through() == 2
+    assert [s.topic for s in upgraded.subscriptions.for_chat(42)] == ["ferry"]
+    assert upgraded.feeds.add_configured(("https://news.example.org/feed.xml",)) == []
+    upgraded.articles.save(title="Ferry timetable", text="A new ferry timetable.", points=[])
+    assert len(upgraded.articles.search('"ferry"', 5)) == 2
+    before = schema(upgraded)
+    assert migrate(upgraded.db) == [] and schema(upgraded) == before
+    upgraded.close()
+    again = Storage(path)  # and reopening changes nothing
+    assert schema(again) == before and again.articles.count() == 3
+    assert again.db.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    again.close()
+
+
+def test_a_migration_applied_but_not_recorded_is_safe_to_run_again(tmp_path: Path) -> None:
+    path = tmp_path / "again.db"
+    first = Storage(path)
+    other = sqlite3.connect(path)
+    other.execute("DELETE FROM _sqlite_migrations WHERE name = '0003_articles_sort_lookup'")
+    other.commit()
+    other.close()
+    assert migrate(first.db) == ["0003_articles_sort_lookup"]  # the step itself is safe twice
+    assert migrate(first.db) == []
+    first.close()
 
 
 def test_database_uses_wal(store: Storage) -> None:

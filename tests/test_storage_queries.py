@@ -84,7 +84,7 @@ def test_search_ranks_only_the_newest_matches_of_a_common_query(
 
 def test_a_save_inside_a_transaction_is_undone_with_it(tmp_path: Path) -> None:
     storage = Storage(tmp_path / "news.db")
-    with pytest.raises(RuntimeError), storage.db.atomic():
+    with pytest.raises(RuntimeError), storage.write():
         storage.articles.save(title="First", text="One.", points=[])
         storage.articles.save(title="Second", text="Two.", points=[])
         raise RuntimeError("the batch fails")

@@ -8,9 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import sqlite3
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.executors import Executors
@@ -86,23 +84,6 @@ def _read_page(
         [(teaser.title, teaser.text, teaser.language)], feed_language, count
     )
     return teaser, points
-
-
-@contextmanager
-def _write_transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """A transaction that holds the write lock from its start (BEGIN IMMEDIATE).
-
-    Its reads then cannot be outdated by another process's write before its own first write,
-    which SQLite refuses at once with "database is locked"; another writer makes it wait
-    (busy timeout) instead. Writes inside (db.atomic()) join it.
-    """
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-    except BaseException:
-        conn.rollback()
-        raise
-    conn.commit()
 
 
 @dataclass(slots=True)
@@ -259,7 +240,7 @@ class Poller:
         the new ids and how many were updated."""
         new_ids: list[int] = []
         updated = 0
-        with _write_transaction(self.storage.db.conn):
+        with self.storage.write():
             for p in prepared:
                 item = p.item
                 existing_id = p.existing_id

@@ -15,6 +15,7 @@ import sqlite_utils
 
 from bot.models import Article
 from bot.storage.database import utcnow
+from bot.storage.transactions import write
 
 # The same story on one site is the same article when its titles match within this window.
 SAME_STORY_WINDOW = timedelta(days=3)
@@ -149,7 +150,7 @@ class ArticleStore:
     ) -> int:
         """Insert a new article, or replace the content of `existing_id`; return its id.
 
-        Inside `db.atomic()` the write joins that transaction; else it commits at once.
+        Inside a write transaction (`write(db)`) it joins it; else it commits at once.
         """
         now = utcnow()
         record: dict[str, Any] = {
@@ -163,7 +164,7 @@ class ArticleStore:
             "language": language,
             "updated_at": now,
         }
-        with self.db.atomic():
+        with write(self.db):
             if existing_id is not None:
                 self.db.table("articles").update(existing_id, record)
                 return existing_id

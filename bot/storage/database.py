@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import sqlite_utils
@@ -15,9 +15,10 @@ class StorageError(Exception):
     """The database cannot be used (unwritable, corrupt, ...); the message is one line."""
 
 
-def utcnow() -> str:
-    """Now, as the ISO 8601 UTC text stored in every timestamp column."""
-    return datetime.now(UTC).isoformat(timespec="seconds")
+def utcnow(plus_seconds: float = 0.0) -> str:
+    """Now (or `plus_seconds` from now), as the ISO 8601 UTC text every timestamp column holds."""
+    when = datetime.now(UTC) + timedelta(seconds=plus_seconds)
+    return when.isoformat(timespec="seconds")
 
 
 def open_database(path: str | Path = ":memory:") -> sqlite_utils.Database:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
 
 from bot.storage.database import utcnow
+from bot.storage.state import get_state, set_state
+from bot.storage.transactions import write
 
 MAX_BACKOFF_SECONDS = 6 * 3600
 CONFIGURED = "feeds.configured"
@@ -44,10 +45,6 @@ class Feed:
         return cls(**{k: row.get(k) for k in cls.__slots__ if k in row})  # type: ignore[arg-type]
 
 
-def _later(seconds: float) -> str:
-    return (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="seconds")
-
-
 class FeedStore:
     """Adds, lists and removes feeds; records each poll's outcome and schedules the next."""
 
@@ -56,28 +53,23 @@ class FeedStore:
 
     def add(self, url: str, title: str | None = None) -> tuple[Feed, bool]:
         """Follow `url`; return the feed and whether it was new."""
-        existing = self.get_by_url(url)
-        if existing:
-            return existing, False
-        with self.db.conn:
+        with write(self.db):
+            existing = self.get_by_url(url)
+            if existing:
+                return existing, False
             self.db.table("feeds").insert(
                 {"url": url, "title": title, "failures": 0, "added_at": utcnow()}
             )
-        feed = self.get_by_url(url)
+            feed = self.get_by_url(url)
         assert feed is not None
         return feed, True
 
     def add_configured(self, urls: tuple[str, ...]) -> list[Feed]:
         """Follow configured feeds not added before: a feed the user removed stays removed."""
-        row = next(self.db.query("SELECT value FROM state WHERE key = ?", [CONFIGURED]), None)
-        known = set(json.loads(row["value"])) if row else set()
-        added = [self.add(url)[0] for url in urls if url not in known]
-        with self.db.conn:
-            self.db.execute(
-                "INSERT INTO state (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [CONFIGURED, json.dumps(sorted(known | set(urls)))],
-            )
+        with write(self.db):
+            known = set(json.loads(get_state(self.db, CONFIGURED) or "[]"))
+            added = [self.add(url)[0] for url in urls if url not in known]
+            set_state(self.db, CONFIGURED, json.dumps(sorted(known | set(urls))))
         return added
 
     def get(self, feed_id: int) -> Feed | None:
@@ -102,7 +94,7 @@ class FeedStore:
 
     def remove(self, feed_id: int) -> bool:
         """Stop following a feed; its articles stay (unlinked). True if it existed."""
-        with self.db.conn:
+        with write(self.db):
             self.db.execute("UPDATE articles SET feed_id = NULL WHERE feed_id = ?", [feed_id])
             cursor = self.db.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
         return cursor.rowcount > 0
@@ -125,7 +117,7 @@ class FeedStore:
             "last_error": None,
             "failures": 0,
             "last_polled_at": utcnow(),
-            "next_poll_at": _later(interval),
+            "next_poll_at": utcnow(interval),
         }
         if title:
             updates["title"] = title
@@ -135,15 +127,15 @@ class FeedStore:
             updates["last_modified"] = last_modified
         if ttl_seconds is not None:
             updates["ttl_seconds"] = ttl_seconds
-        with self.db.conn:
+        with write(self.db):
             self.db.table("feeds").update(feed_id, updates)
 
     def record_failure(self, feed_id: int, error: str, *, poll_seconds: float) -> int:
         """A poll failed: count it and back off exponentially; return the failure count."""
-        feed = self.get(feed_id)
-        failures = (feed.failures if feed else 0) + 1
-        backoff = min(poll_seconds * 2 ** min(failures - 1, 10), MAX_BACKOFF_SECONDS)
-        with self.db.conn:
+        with write(self.db):  # the count read and written under one lock
+            feed = self.get(feed_id)
+            failures = (feed.failures if feed else 0) + 1
+            backoff = min(poll_seconds * 2 ** min(failures - 1, 10), MAX_BACKOFF_SECONDS)
             self.db.table("feeds").update(
                 feed_id,
                 {
@@ -151,7 +143,7 @@ class FeedStore:
                     "last_error": error[:500],
                     "failures": failures,
                     "last_polled_at": utcnow(),
-                    "next_poll_at": _later(max(backoff, poll_seconds)),
+                    "next_poll_at": utcnow(max(backoff, poll_seconds)),
                 },
             )
         return failures

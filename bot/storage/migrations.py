@@ -1,13 +1,56 @@
-"""Schema migrations: each runs once, is recorded, and is safe to run again."""
+"""Schema migrations, through sqlite-utils' own migrations support: each runs once, in its own
+transaction with the record of it (table `_sqlite_migrations`, set "newsbot").
+
+To change the schema, add a function decorated with `@migrations(name="000N_what")` at the end
+of this file: never edit or reorder one that has shipped. Write it to be safe on any database
+that has the ones before it (`if_not_exists=True`, check before you alter).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import UTC, datetime
-
 import sqlite_utils
+from sqlite_utils import Migrations
+
+from bot.storage.transactions import write
+
+migrations = Migrations("newsbot")
+# Before sqlite-utils' migrations, newsbot recorded applied migrations (same names) here.
+LEGACY_TABLE = "_migrations"
 
 
+def _adopt_legacy_records(db: sqlite_utils.Database) -> None:
+    """Carry the names recorded by newsbot's own migrate() over to sqlite-utils' table, so a
+    database made before is not migrated again; then drop the old table."""
+    if not db.table(LEGACY_TABLE).exists():
+        return
+    migrations.ensure_migrations_table(db)
+    db.execute(
+        f"INSERT OR IGNORE INTO {Migrations.migrations_table} (migration_set, name, applied_at) "
+        f"SELECT ?, name, applied_at FROM {LEGACY_TABLE} ORDER BY rowid",
+        [migrations.name],
+    )
+    db.table(LEGACY_TABLE).drop()
+
+
+def migrate(db: sqlite_utils.Database) -> list[str]:
+    """Apply the migrations not applied yet; return their names.
+
+    Up to date, it only reads. Else it works under the write lock, so two processes opening
+    a new database at once apply each migration once.
+    """
+    if not db.table(LEGACY_TABLE).exists() and not migrations.pending(db):
+        return []
+    with write(db):
+        _adopt_legacy_records(db)
+        pending = [m.name for m in migrations.pending(db)]
+        migrations.apply(db)
+    return pending
+
+
+# -- the migrations, oldest first ------------------------------------------------------------
+
+
+@migrations(name="0001_feeds_and_articles")
 def _feeds_and_articles(db: sqlite_utils.Database) -> None:
     db.table("feeds").create(
         {
@@ -69,6 +112,7 @@ def _feeds_and_articles(db: sqlite_utils.Database) -> None:
     )
 
 
+@migrations(name="0002_chats_subscriptions_outbox")
 def _chats_subscriptions_outbox(db: sqlite_utils.Database) -> None:
     db.table("chats").create(
         {
@@ -125,32 +169,8 @@ def _chats_subscriptions_outbox(db: sqlite_utils.Database) -> None:
     db.table("state").create({"key": str, "value": str}, pk="key", if_not_exists=True)
 
 
+@migrations(name="0003_articles_sort_lookup")
 def _articles_sort_lookup(db: sqlite_utils.Database) -> None:
     # Finding the newest of a few hundred matches reads each one's sort_at: from this small
     # index, not from the row, where sort_at lies after the text (on overflow pages).
     db.table("articles").create_index(["id", "sort_at"], if_not_exists=True)
-
-
-MIGRATIONS: list[tuple[str, Callable[[sqlite_utils.Database], None]]] = [
-    ("0001_feeds_and_articles", _feeds_and_articles),
-    ("0002_chats_subscriptions_outbox", _chats_subscriptions_outbox),
-    ("0003_articles_sort_lookup", _articles_sort_lookup),
-]
-
-
-def migrate(db: sqlite_utils.Database) -> list[str]:
-    """Apply the migrations not applied yet; return their names."""
-    db.table("_migrations").create({"name": str, "applied_at": str}, pk="name", if_not_exists=True)
-    done = {row["name"] for row in db.table("_migrations").rows}
-    applied = []
-    for name, step in MIGRATIONS:
-        if name in done:
-            continue
-        with db.conn:
-            step(db)
-            db.table("_migrations").insert(
-                {"name": name, "applied_at": datetime.now(UTC).isoformat(timespec="seconds")},
-                replace=True,
-            )
-        applied.append(name)
-    return applied

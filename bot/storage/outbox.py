@@ -4,11 +4,12 @@ accepted it, so a crash or restart never loses or repeats an alert."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
 
 import sqlite_utils
 
 from bot.storage.database import utcnow
+from bot.storage.state import get_state, set_state
+from bot.storage.transactions import write
 
 MATCHED_THROUGH = "alerts.matched_through"
 
@@ -32,8 +33,8 @@ class Outbox:
 
     def matched_through(self) -> int | None:
         """The last article id already matched against subscriptions (None: never ran)."""
-        row = next(self.db.query("SELECT value FROM state WHERE key = ?", [MATCHED_THROUGH]), None)
-        return int(row["value"]) if row else None
+        value = get_state(self.db, MATCHED_THROUGH)
+        return int(value) if value is not None else None
 
     def enqueue(self, matches: list[tuple[int, int, int]], matched_through: int) -> int:
         """Queue (chat, article, subscription) alerts and move the matching cursor, atomically.
@@ -41,7 +42,7 @@ class Outbox:
         A pair already queued (or sent) is ignored; returns how many were queued.
         """
         now = utcnow()
-        with self.db.conn:
+        with write(self.db):
             before = self.db.conn.total_changes
             self.db.conn.executemany(
                 "INSERT OR IGNORE INTO outbox (chat_id, article_id, subscription_id, status, "
@@ -49,11 +50,7 @@ class Outbox:
                 [(chat, article, sub, now, now) for chat, article, sub in matches],
             )
             queued = self.db.conn.total_changes - before
-            self.db.execute(
-                "INSERT INTO state (key, value) VALUES (?, ?) "
-                "ON CONFLICT(key) DO UPDATE SET value = excluded.value",
-                [MATCHED_THROUGH, str(matched_through)],
-            )
+            set_state(self.db, MATCHED_THROUGH, str(matched_through))
         return queued
 
     def due(self, limit: int = 500) -> list[Delivery]:
@@ -71,8 +68,9 @@ class Outbox:
 
     def retry_later(self, ids: list[int], seconds: float, error: str) -> None:
         """A temporary failure: try again after `seconds`."""
-        when = (datetime.now(UTC) + timedelta(seconds=seconds)).isoformat(timespec="seconds")
-        self._set(ids, "attempts = attempts + 1, next_attempt_at = ?, error = ?", [when, error])
+        self._set(
+            ids, "attempts = attempts + 1, next_attempt_at = ?, error = ?", [utcnow(seconds), error]
+        )
 
     def mark_failed(self, ids: list[int], error: str) -> None:
         """A permanent failure: never try these again."""
@@ -89,7 +87,7 @@ class Outbox:
         if not ids:
             return
         marks = ",".join("?" * len(ids))
-        with self.db.conn:
+        with write(self.db):
             self.db.execute(
                 f"UPDATE outbox SET {assignments} WHERE id IN ({marks})", [*params, *ids]
             )

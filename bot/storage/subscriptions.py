@@ -8,6 +8,7 @@ from typing import Any
 import sqlite_utils
 
 from bot.storage.database import utcnow
+from bot.storage.transactions import write
 
 
 @dataclass(slots=True)
@@ -38,7 +39,7 @@ class SubscriptionStore:
         self, chat_id: int, chat_type: str = "private", title: str | None = None
     ) -> None:
         """Record a chat (again active if it had been deactivated)."""
-        with self.db.conn:
+        with write(self.db):
             self.db.execute(
                 "INSERT INTO chats (id, type, title, active, created_at) VALUES (?, ?, ?, 1, ?) "
                 "ON CONFLICT(id) DO UPDATE SET type = excluded.type, "
@@ -49,16 +50,16 @@ class SubscriptionStore:
 
     def add(self, chat_id: int, topic: str, since_article_id: int) -> tuple[Subscription, bool]:
         """Subscribe a chat to a topic (its display text); return it and whether it is new."""
-        for sub in self.for_chat(chat_id):
-            if sub.topic.casefold() == topic.casefold():
-                return sub, False
-        with self.db.conn:
+        with write(self.db):
+            for sub in self.for_chat(chat_id):
+                if sub.topic.casefold() == topic.casefold():
+                    return sub, False
             cursor = self.db.execute(
                 "INSERT INTO subscriptions (chat_id, topic, since_article_id, active, created_at) "
                 "VALUES (?, ?, ?, 1, ?)",
                 [chat_id, topic, since_article_id, utcnow()],
             )
-        added = self.get(int(cursor.lastrowid or 0))
+            added = self.get(int(cursor.lastrowid or 0))
         assert added is not None
         return added, True
 
@@ -91,7 +92,7 @@ class SubscriptionStore:
         if not sub_ids:
             return 0
         marks = ",".join("?" * len(sub_ids))
-        with self.db.conn:
+        with write(self.db):
             cursor = self.db.execute(
                 f"UPDATE subscriptions SET active = 0 WHERE chat_id = ? AND active = 1 "
                 f"AND id IN ({marks})",
@@ -101,7 +102,7 @@ class SubscriptionStore:
 
     def deactivate_chat(self, chat_id: int, reason: str) -> None:
         """The chat blocked the bot or is gone: stop everything for it."""
-        with self.db.conn:
+        with write(self.db):
             self.db.execute(
                 "UPDATE chats SET active = 0, deactivated_reason = ? WHERE id = ?",
                 [reason, chat_id],
@@ -115,9 +116,9 @@ class SubscriptionStore:
 
     def migrate_chat(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: its subscriptions and pending alerts follow it."""
-        row = next(self.db.query("SELECT * FROM chats WHERE id = ?", [old_id]), None)
-        self.ensure_chat(new_id, "supergroup", row["title"] if row else None)
-        with self.db.conn:
+        with write(self.db):
+            row = next(self.db.query("SELECT * FROM chats WHERE id = ?", [old_id]), None)
+            self.ensure_chat(new_id, "supergroup", row["title"] if row else None)
             self.db.execute(
                 "UPDATE subscriptions SET chat_id = ? WHERE chat_id = ?", [new_id, old_id]
             )
