@@ -3,12 +3,13 @@
     python -m bench.memory            # 10,000 articles
     python -m bench.memory --full     # 100,000 articles
 
-The bot is a real child process (`python -m bot run`) long-polling a BotAPIEmulator that
-runs in this process. Once it polls, users send /latest, /latest <topic> and /search <query>
-(each answered before the next is sent); then the peak resident set (VmHWM) of the bot and of
-any worker processes it started is read from /proc, and the bot is stopped with SIGTERM.
-Three cases: an empty database and no feeds (the baseline); the archive and no feeds; the
-archive plus two feeds of teasers to ingest (which starts the worker processes).
+The bot is a real child process (`python -m bot run`) long-polling a BotAPIServer (the
+emulator over HTTP) that runs in this process. Once it polls, users send /latest, /latest
+<topic> and /search <query> (each answered before the next is sent); then the peak resident
+set (VmHWM) of the bot and of any worker processes it started is read from /proc, and the bot
+is stopped with SIGTERM. Three cases: an empty database and no feeds (the baseline); the
+archive and no feeds; the archive plus two feeds of teasers to ingest (which starts the
+worker processes).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from pathlib import Path
 from bench import corpus
 from bench.handlers import queries
 from bench.ingest import WARM_ITEMS, Servers, descendants
-from bot.telegram.emulator import BotAPIEmulator
+from tests.support.botapi_http import BotAPIServer
 
 ROOT = Path(__file__).resolve().parents[1]
 TOKEN = "123456:bench"
@@ -85,7 +86,7 @@ def _output(log: Path) -> str:
 async def _run_bot(db: Path, feeds: Sequence[str], texts: Sequence[str], log: Path) -> Peak:
     """Start the bot on `db`, wait for the feeds' articles, send `texts`; its peak."""
     expected = _articles(db) + (FEEDS * ITEMS if feeds else 0)
-    async with BotAPIEmulator(valid_token=TOKEN) as emu:
+    async with BotAPIServer(valid_token=TOKEN) as emu:
         env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSBOT_", "TELEGRAM_"))}
         env.update(
             TELEGRAM_BOT_TOKEN=TOKEN,

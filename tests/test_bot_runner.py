@@ -15,7 +15,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.telegram.emulator import BotAPIEmulator
+from tests.support.botapi_http import BotAPIServer
 from tests.support.telegram import ALICE, TOKEN
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,13 +40,13 @@ raise SystemExit(code)
 
 @asynccontextmanager
 async def bot_process(
-    api: BotAPIEmulator, tmp_path: Path, *args: str, token: str = TOKEN
+    server: BotAPIServer, tmp_path: Path, *args: str, token: str = TOKEN
 ) -> AsyncIterator[asyncio.subprocess.Process]:
     """`run()` in a child process, talking to the emulator; killed if still running after."""
     env = {
         **os.environ,
         "TELEGRAM_BOT_TOKEN": token,
-        "TELEGRAM_API_BASE_URL": api.base_url,
+        "TELEGRAM_API_BASE_URL": server.base_url,
         "NEWSBOT_DB": str(tmp_path / "run.db"),
         "NEWSBOT_FEEDS": "",
         "PYTHONPATH": str(ROOT),
@@ -84,25 +84,25 @@ def free_port() -> int:
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGINT])
 async def test_polling_serves_until_a_signal_then_shuts_down_cleanly(
-    api: BotAPIEmulator, tmp_path: Path, how: signal.Signals
+    api_server: BotAPIServer, tmp_path: Path, how: signal.Signals
 ) -> None:
-    async with bot_process(api, tmp_path) as process:
-        update = api.push_message("/help", chat_id=ALICE, user_id=ALICE)  # waits for the bot
-        await api.wait_for("sendMessage", timeout=START_SECONDS)
+    async with bot_process(api_server, tmp_path) as process:
+        update = api_server.push_message("/help", chat_id=ALICE, user_id=ALICE)  # waits for the bot
+        await api_server.wait_for("sendMessage", timeout=START_SECONDS)
         code, stderr = await stop(process, how)
     assert code == 0 and "Traceback" not in stderr, stderr
-    assert "key points" in api.sent_messages(ALICE)[0]["text"]
-    assert api.updates.confirmed >= update["update_id"], stderr  # confirmed before exiting
+    assert "key points" in api_server.sent_messages(ALICE)[0]["text"]
+    assert api_server.updates.confirmed >= update["update_id"], stderr  # confirmed before exiting
     assert not (tmp_path / "run.db-wal").exists(), stderr  # the database was closed properly
 
 
 async def test_webhook_mode_takes_updates_over_https_path_with_the_secret(
-    api: BotAPIEmulator, tmp_path: Path
+    api_server: BotAPIServer, tmp_path: Path
 ) -> None:
     port = free_port()
     url = "https://bot.example.com/hook/abc"
-    async with bot_process(api, tmp_path, url, str(port), "s3cret") as process:
-        (registered,) = await api.wait_for("setWebhook", timeout=START_SECONDS)
+    async with bot_process(api_server, tmp_path, url, str(port), "s3cret") as process:
+        (registered,) = await api_server.wait_for("setWebhook", timeout=START_SECONDS)
         assert registered.params["url"] == url
         assert registered.params["secret_token"] == "s3cret"
         update = {
@@ -141,14 +141,16 @@ async def test_webhook_mode_takes_updates_over_https_path_with_the_secret(
                 },
             )
             assert right.status_code == 200
-        (reply,) = await api.wait_for("sendMessage", timeout=START_SECONDS)
+        (reply,) = await api_server.wait_for("sendMessage", timeout=START_SECONDS)
         assert "key points" in reply.result["text"]
         code, stderr = await stop(process, signal.SIGTERM)
     assert code == 0, stderr
 
 
-async def test_a_rejected_token_is_a_one_line_error(api: BotAPIEmulator, tmp_path: Path) -> None:
-    async with bot_process(api, tmp_path, token="999:wrong") as process:
+async def test_a_rejected_token_is_a_one_line_error(
+    api_server: BotAPIServer, tmp_path: Path
+) -> None:
+    async with bot_process(api_server, tmp_path, token="999:wrong") as process:
         async with asyncio.timeout(START_SECONDS):
             _, stderr = await process.communicate()
     assert process.returncode == 1

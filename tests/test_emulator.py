@@ -1,4 +1,5 @@
-"""The Bot API emulator, driven by the real python-telegram-bot client over HTTP on 127.0.0.1."""
+"""The Bot API emulator, driven by the real python-telegram-bot client through EmulatorRequest
+(in process, no HTTP); its HTTP adapter for child processes is tested at the end."""
 
 from __future__ import annotations
 
@@ -31,23 +32,29 @@ from telegram.ext import (
     filters,
 )
 
-from bot.telegram.emulator import BotAPIEmulator, Call, inline_buttons
+from bot.telegram.emulator import BotAPIEmulator, Call, EmulatorRequest, inline_buttons
 from bot.telegram.emulator.text import detect_entities, parse_html
+from tests.support.botapi_http import BotAPIServer
 
 TOKEN = "123456:test-token"
 Callback = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
 @pytest.fixture
-async def emulator() -> AsyncIterator[BotAPIEmulator]:
-    async with BotAPIEmulator() as running:
-        yield running
+def emulator() -> BotAPIEmulator:
+    return BotAPIEmulator()
+
+
+def client(emulator: BotAPIEmulator, token: str = TOKEN) -> Bot:
+    """A PTB Bot whose requests the emulator answers."""
+    request = EmulatorRequest(emulator)
+    return Bot(token, request=request, get_updates_request=request)
 
 
 @pytest.fixture
 async def bot(emulator: BotAPIEmulator) -> AsyncIterator[Bot]:
-    async with Bot(TOKEN, base_url=emulator.base_url) as client:
-        yield client
+    async with client(emulator) as running:
+        yield running
 
 
 @asynccontextmanager
@@ -55,10 +62,12 @@ async def polling(
     emulator: BotAPIEmulator, *handlers: Any
 ) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
     """A PTB application with `handlers`, long polling the emulator."""
+    request = EmulatorRequest(emulator)
     application = (
         ApplicationBuilder()
         .token(TOKEN)
-        .base_url(emulator.base_url)
+        .request(request)
+        .get_updates_request(request)
         .concurrent_updates(True)
         .build()
     )
@@ -209,30 +218,24 @@ async def test_edits_apply_and_an_unchanged_edit_is_refused(
     assert "reply_markup" not in emulator.sent_messages()[0]  # removed, as Telegram does
     with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
         await bot.edit_message_text("final", 1, sent.message_id)
-    assert await bot.delete_message(1, sent.message_id)
-    assert emulator.sent_messages() == []
-    with pytest.raises(BadRequest, match=r"(?i)message to delete not found"):
-        await bot.delete_message(1, sent.message_id)
+    with pytest.raises(BadRequest, match=r"(?i)message to edit not found"):
+        await bot.edit_message_text("final", 1, sent.message_id + 1)
+    await bot.edit_message_reply_markup(1, sent.message_id, reply_markup=keyboard)
+    assert inline_buttons(emulator.sent_messages()[0]) == [{"text": "Go", "callback_data": "go"}]
 
 
-async def test_commands_menu_round_trip(bot: Bot) -> None:
+async def test_commands_menu(emulator: BotAPIEmulator, bot: Bot) -> None:
     await bot.set_my_commands([("latest", "the newest articles"), ("help", "how to use me")])
-    assert [c.command for c in await bot.get_my_commands()] == ["latest", "help"]
+    assert [c["command"] for c in emulator.api.commands] == ["latest", "help"]
     with pytest.raises(BadRequest, match=r"(?i)BOT_COMMAND_INVALID"):
         await bot.set_my_commands([("Not-Valid", "x")])
-    await bot.delete_my_commands()
-    assert await bot.get_my_commands() == ()
+    assert len(emulator.api.commands) == 2
 
 
 async def test_chat_admins(emulator: BotAPIEmulator, bot: Bot) -> None:
     emulator.set_admins(-100, [7, 8], creator=7)
     statuses = [(await bot.get_chat_member(-100, uid)).status for uid in (7, 8, 9)]
     assert statuses == ["creator", "administrator", "member"]
-    assert [m.user.id for m in await bot.get_chat_administrators(-100)] == [7, 8]
-    with pytest.raises(BadRequest, match=r"(?i)no administrators in the private chat"):
-        await bot.get_chat_administrators(1)
-    chat = await bot.get_chat(-100)
-    assert chat.type == "group"
 
 
 async def test_send_chat_action(emulator: BotAPIEmulator, bot: Bot) -> None:
@@ -309,31 +312,23 @@ async def test_group_limit_allows_a_burst_then_refuses(emulator: BotAPIEmulator,
 
 async def test_only_the_valid_token_is_accepted(emulator: BotAPIEmulator) -> None:
     emulator.valid_token = TOKEN
-    async with Bot(TOKEN, base_url=emulator.base_url) as good:
+    async with client(emulator) as good:
         assert (await good.get_me()).username == "newsbot_test_bot"
     with pytest.raises(InvalidToken):
-        async with Bot("999:wrong", base_url=emulator.base_url):
+        async with client(emulator, "999:wrong"):
             pass
 
 
-# -- raw HTTP --------------------------------------------------------------------------------
-
-
-async def test_raw_http_keep_alive_json_and_unknown_methods(emulator: BotAPIEmulator) -> None:
-    async with httpx.AsyncClient(base_url=emulator.base_url + "x") as client:
-        missing = await client.post("/sendSticker", data={"chat_id": "1"})
-        assert missing.status_code == 404
-        assert missing.json() == {
-            "ok": False,
-            "error_code": 404,
-            "description": "Not Found: method not found",
-        }
-        sent = await client.post("/SENDMESSAGE", json={"chat_id": 1, "text": "json body"})
-        assert sent.json()["result"]["text"] == "json body"
-        me = await client.get("/getMe")
-        assert me.json()["result"]["username"] == "newsbot_test_bot"
-        assert me.headers["connection"] == "keep-alive"
-    assert [c.method for c in emulator.calls] == ["sendSticker", "sendMessage", "getMe"]
+async def test_unknown_methods_and_failures_answer_like_the_api(emulator: BotAPIEmulator) -> None:
+    assert await emulator.call(TOKEN, "sendSticker", {"chat_id": 1}) == (
+        404,
+        {"ok": False, "error_code": 404, "description": "Not Found: method not found"},
+    )
+    status, answer = await emulator.call(TOKEN, "SENDMESSAGE", {"chat_id": 1, "text": "hi"})
+    assert status == 200 and answer["result"]["text"] == "hi"
+    status, answer = await emulator.call(TOKEN, "sendMessage", {"chat_id": 1})
+    assert (status, answer["description"]) == (400, "Bad Request: message text is empty")
+    assert [c.method for c in emulator.calls] == ["sendSticker", "sendMessage", "sendMessage"]
 
 
 async def test_wait_for_times_out_with_the_recent_calls(emulator: BotAPIEmulator, bot: Bot) -> None:
@@ -364,18 +359,17 @@ async def test_long_polling_returns_as_soon_as_an_update_arrives(
 async def test_a_newer_get_updates_ends_the_older_one(emulator: BotAPIEmulator, bot: Bot) -> None:
     older = asyncio.create_task(bot.get_updates(timeout=30))
     await poll_arrived(emulator)
-    async with httpx.AsyncClient() as other_instance:  # PTB polls over a single connection
-        newer = await other_instance.post(f"{emulator.base_url}{TOKEN}/getUpdates")
-    assert newer.json() == {"ok": True, "result": []}
+    async with client(emulator) as other_instance:
+        assert await other_instance.get_updates() == ()
     with pytest.raises(Conflict, match=r"(?i)terminated by other getUpdates"):
         await asyncio.wait_for(older, 10)
 
 
-async def test_webhook_blocks_get_updates(bot: Bot) -> None:
+async def test_webhook_blocks_get_updates(emulator: BotAPIEmulator, bot: Bot) -> None:
     with pytest.raises(BadRequest, match=r"(?i)HTTPS URL"):
         await bot.set_webhook("http://example.org/hook")
     await bot.set_webhook("https://example.org/hook")
-    assert (await bot.get_webhook_info()).url == "https://example.org/hook"
+    assert emulator.api.webhook == "https://example.org/hook"
     with pytest.raises(Conflict, match=r"(?i)webhook is active"):
         await bot.get_updates()
     await bot.delete_webhook()
@@ -464,13 +458,58 @@ async def test_group_migration_reaches_the_bot_and_old_id_is_refused(
     with pytest.raises(ChatMigrated) as raised:
         await bot.send_message(-40, "old id")
     assert raised.value.new_chat_id == -100_040
-    assert (await bot.get_chat(-100_040)).title == "News fans"
+    assert (await bot.send_message(-100_040, "new id")).chat.title == "News fans"
 
 
 def test_call_describes_itself() -> None:
     call = Call("sendMessage", {"chat_id": 1, "text": "x" * 100}, {"ok": True, "result": {}}, 0.0)
     assert str(call).startswith("sendMessage(chat_id=1, text='xxx") and str(call).endswith("-> ok")
     failed = Call(
-        "getChat", {}, json.loads('{"ok": false, "error_code": 400, "description": "no"}'), 0
+        "getMe", {}, json.loads('{"ok": false, "error_code": 400, "description": "no"}'), 0
     )
-    assert (failed.ok, failed.error, str(failed)) == (False, "no", "getChat() -> 400 no")
+    assert (failed.ok, failed.error, str(failed)) == (False, "no", "getMe() -> 400 no")
+
+
+# -- over HTTP, for the bot in a child process -----------------------------------------------
+
+
+async def test_over_http_ptb_gets_the_same_answers_and_form_fields_are_read_typed() -> None:
+    keyboard = InlineKeyboardMarkup.from_button(InlineKeyboardButton("Go", callback_data="1"))
+    async with BotAPIServer(valid_token=TOKEN) as server:
+        async with Bot(TOKEN, base_url=server.base_url) as remote:
+            sent = await remote.send_message(-7, "<b>true</b>", "HTML", reply_markup=keyboard)
+            assert (sent.text, sent.chat.id, sent.reply_markup) == ("true", -7, keyboard)
+            with pytest.raises(BadRequest, match=r"(?i)message text is empty"):
+                await remote.send_message(1, " ")
+            server.fail("sendMessage", error_code=429, description="Too Many", retry_after=3)
+            with pytest.raises(RetryAfter):
+                await remote.send_message(1, "later")
+        with pytest.raises(InvalidToken):
+            async with Bot("999:wrong", base_url=server.base_url):
+                pass
+    call = server.calls_to("sendMessage")[0]
+    assert (call.params["chat_id"], call.params["text"]) == (-7, "<b>true</b>")
+    assert call.params["reply_markup"] == keyboard.to_dict()  # sent as JSON text
+
+
+def _calls_running() -> int:
+    return sum(t.get_coro().__qualname__ == "BotAPIEmulator.call" for t in asyncio.all_tasks())
+
+
+async def test_over_http_an_abandoned_long_poll_is_cancelled_and_not_recorded() -> None:
+    async with BotAPIServer() as server, httpx.AsyncClient() as http:
+        poll = asyncio.create_task(
+            http.post(f"{server.base_url}{TOKEN}/getUpdates", data={"timeout": "30"})
+        )
+        await poll_arrived(server)
+        poll.cancel()  # the client hangs up
+        async with asyncio.timeout(5):  # the server notices and cancels the call
+            while True:
+                if not _calls_running():
+                    break
+                await asyncio.sleep(0.01)
+        server.push_message("after the hang-up")
+        unknown = await http.post(f"{server.base_url}{TOKEN}/sendSticker")
+        assert unknown.status_code == 404 and unknown.json()["ok"] is False
+    assert [c.method for c in server.calls] == ["sendSticker"]
+    assert len(server.updates) == 1  # still there for the next poll

@@ -1,11 +1,12 @@
 """SIGKILL during alert delivery loses no alert and repeats only what was in flight; the bot
 token never appears in the log.
 
-The bot is a real `python -m bot run` child process talking to a BotAPIEmulator in this test's
-event loop, on a database prepared beforehand with many pending alerts. It is killed (with its
-whole process group) at seeded random moments while digests go out, and restarted until all
-are delivered. Telegram's side is the truth: the emulator's stored messages say which alert
-each chat received how often, read from the "#id" that every digest entry shows.
+The bot is a real `python -m bot run` child process talking to a BotAPIServer (the emulator
+over HTTP) in this test's event loop, on a database prepared beforehand with many pending
+alerts. It is killed (with its whole process group) at seeded random moments while digests go
+out, and restarted until all are delivered. Telegram's side is the truth: the emulator's
+stored messages say which alert each chat received how often, read from the "#id" that every
+digest entry shows.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pytest
 from bot.storage import Storage
 from bot.telegram.delivery import MAX_PER_DIGEST
 from bot.telegram.emulator import BotAPIEmulator, Call
+from tests.support.botapi_http import BotAPIServer
 from tests.support.crash import Child, integrity, newsbot_env
 
 SEED = 20240311
@@ -149,7 +151,7 @@ class Kill:
 
 
 async def killed_run(
-    n: int, emu: BotAPIEmulator, switch: KillSwitch, db: Path, moment: str, rng: random.Random
+    n: int, emu: BotAPIServer, switch: KillSwitch, db: Path, moment: str, rng: random.Random
 ) -> Kill:
     """Start the bot, SIGKILL it while it delivers the first round of digests of this run."""
     env = newsbot_env(db, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_API_BASE_URL=emu.base_url)
@@ -201,7 +203,7 @@ async def test_sigkill_during_delivery_loses_no_alert_and_repeats_only_those_in_
     rng = random.Random(SEED)
     moments = ["answered", "later"] * (KILLS // 2)
     rng.shuffle(moments)
-    async with BotAPIEmulator(valid_token=TOKEN) as emu:
+    async with BotAPIServer(valid_token=TOKEN) as emu:
         switch = KillSwitch(emu)
         kills = []
         for n, moment in enumerate(moments):
@@ -249,7 +251,7 @@ LOG_RECORD = re.compile(r"\d{4}-\d\d-\d\d [\d:,]+ (DEBUG|INFO|WARNING|ERROR|CRIT
 REJECTED = "newsbot: Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)."
 
 
-def leak_env(db: Path, emu: BotAPIEmulator, **overrides: str) -> dict[str, str]:
+def leak_env(db: Path, emu: BotAPIServer, **overrides: str) -> dict[str, str]:
     return newsbot_env(
         db, TELEGRAM_BOT_TOKEN=SECRET_TOKEN, TELEGRAM_API_BASE_URL=emu.base_url, **overrides
     )
@@ -265,7 +267,7 @@ async def test_the_token_is_not_logged_at_debug_level_when_telegram_fails(
     db = tmp_path / "leak.db"
     prepare(db, CHATS[:3], 3)
     failing, refused, fine = CHATS[:3]
-    async with BotAPIEmulator(valid_token=SECRET_TOKEN) as emu:
+    async with BotAPIServer(valid_token=SECRET_TOKEN) as emu:
         emu.fail("getUpdates", times=2, error_code=502, description="Bad Gateway")
         emu.fail(
             "sendMessage", error_code=500, description="Internal Server Error", chat_id=failing
@@ -299,7 +301,7 @@ async def test_the_token_is_not_logged_at_debug_level_when_telegram_fails(
 async def test_a_rejected_token_is_reported_in_one_line_without_the_token(
     tmp_path: Path, args: list[str]
 ) -> None:
-    async with BotAPIEmulator(valid_token="1:another-token") as emu:
+    async with BotAPIServer(valid_token="1:another-token") as emu:
         child = Child([*args, "run"], leak_env(tmp_path / "rejected.db", emu), tmp_path, "run")
         try:
             assert await exit_code(child) == 1, child.output()

@@ -18,7 +18,7 @@ import pytest
 
 from bot.errors import NewsbotError
 from bot.newsroom import Newsroom
-from bot.telegram.emulator import BotAPIEmulator
+from tests.support.botapi_http import BotAPIServer
 from tests.support.crash import newsbot_env
 from tests.support.httpserver import LocalHTTPServer
 from tests.support.newsroom import local_settings
@@ -77,7 +77,7 @@ async def test_the_cli_at_debug_never_shows_the_token(
 
 async def test_newsbot_run_at_debug_never_shows_the_token(tmp_path: Path) -> None:
     """PTB logs its API URL, token included, at DEBUG; Telegram here rejects the token."""
-    async with BotAPIEmulator(valid_token="111:another-token") as telegram:
+    async with BotAPIServer(valid_token="111:another-token") as telegram:
         status, output = await newsbot(tmp_path, "run", TELEGRAM_API_BASE_URL=telegram.base_url)
     assert status == 1 and "Telegram rejected the bot token" in output
     assert " DEBUG " in output

@@ -22,6 +22,7 @@ from telegram.ext import (
     MessageHandler,
     filters,
 )
+from telegram.request import BaseRequest
 
 from bot.config import Settings
 from bot.newsroom import Newsroom
@@ -57,12 +58,16 @@ def build_application(
     newsroom: Newsroom | None = None,
     *,
     token: str | None = None,
-    base_url: str | None = None,
+    request: BaseRequest | None = None,
 ) -> NewsApplication:
-    """The bot, ready for run_polling/run_webhook (or initialize/start in tests)."""
+    """The bot, ready for run_polling/run_webhook (or initialize/start in tests).
+
+    `request` replaces PTB's HTTP transport (`newsbot chat` and the tests pass the
+    emulator's); by default requests go to the configured Bot API URL.
+    """
     logging.getLogger("httpx").setLevel(logging.WARNING)
-    api_url = (base_url or settings.telegram_api_base_url).rstrip("/")
-    application = (
+    api_url = settings.telegram_api_base_url.rstrip("/")
+    builder = (
         ApplicationBuilder()
         .token(token or settings.telegram_token or "")
         .base_url(api_url)
@@ -77,8 +82,10 @@ def build_application(
         .concurrent_updates(True)
         .post_init(_post_init)
         .post_shutdown(_post_shutdown)
-        .build()
     )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    application = builder.build()
     application.bot_data[NEWSROOM_KEY] = newsroom or Newsroom(settings)
     application.bot_data[RATE_LIMIT_KEY] = UserRateLimit(settings.user_rate_per_minute)
     add_handlers(application)

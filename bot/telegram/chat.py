@@ -1,8 +1,9 @@
 """`newsbot chat`: the real bot, handlers and all, talking to you in a terminal — no Telegram.
 
-The application runs against a local BotAPIEmulator; each line you type is a private message
-from user 1, and the bot's messages are printed as they are sent (Telegram HTML turned into
-terminal text). ``!N`` presses button N of the last message that has buttons.
+The application runs against a BotAPIEmulator in this process (no HTTP); each line you type
+is a private message from user 1, and the bot's messages are printed as they are sent
+(Telegram HTML turned into terminal text). ``!N`` presses button N of the last message that
+has buttons.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any, TextIO
 from bot.config import Settings
 from bot.newsroom import Newsroom
 from bot.telegram.app import NewsApplication, build_application
-from bot.telegram.emulator import BotAPIEmulator, Call, inline_buttons
+from bot.telegram.emulator import BotAPIEmulator, Call, EmulatorRequest, inline_buttons
 from bot.telegram.render import utf16_len
 from bot.telegram.runner import ALLOWED_UPDATES
 
@@ -238,12 +239,12 @@ async def chat_session(settings: Settings, stdin: TextIO, stdout: TextIO) -> int
         name="newsbot-chat-stdin",
         daemon=True,  # a read blocked on the terminal must not keep the process alive
     )
-    async with BotAPIEmulator() as emulator:
-        emulator.listen(screen.show)
-        application = build_application(
-            settings, Newsroom(settings), token=CHAT_TOKEN, base_url=emulator.base_url
-        )
-        async with running(application):
-            reader.start()
-            await ChatSession(emulator, application, screen).run(lines, interactive=stdin.isatty())
+    emulator = BotAPIEmulator()
+    emulator.listen(screen.show)
+    application = build_application(
+        settings, Newsroom(settings), token=CHAT_TOKEN, request=EmulatorRequest(emulator)
+    )
+    async with running(application):
+        reader.start()
+        await ChatSession(emulator, application, screen).run(lines, interactive=stdin.isatty())
     return 0

@@ -1,5 +1,6 @@
-"""End-to-end bot fixtures: the real application long-polling a BotAPIEmulator on 127.0.0.1,
-a temp-file SQLite database, and news feeds served by the local HTTP server."""
+"""End-to-end bot fixtures: the real application long-polling a BotAPIEmulator (in process,
+through EmulatorRequest), a temp-file SQLite database, and news feeds served by the local HTTP
+server."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from bot.config import Settings
 from bot.newsroom import Newsroom
 from bot.telegram.app import DELIVERY_JOB, NewsApplication, build_application
 from bot.telegram.delivery import AlertDelivery, DeliveryReport
-from bot.telegram.emulator import BotAPIEmulator, Call, inline_buttons
+from bot.telegram.emulator import BotAPIEmulator, Call, EmulatorRequest, inline_buttons
 from bot.telegram.handlers.common import NEWSROOM_KEY
 from bot.telegram.runner import ALLOWED_UPDATES
 from tests.support.httpserver import LocalHTTPServer
@@ -185,7 +186,7 @@ class BotHarness:
 
     async def start(self) -> None:
         """Build the application and run it the way run_polling does."""
-        app = build_application(self.settings, token=TOKEN, base_url=self.emulator.base_url)
+        app = build_application(self.settings, token=TOKEN, request=EmulatorRequest(self.emulator))
         app.add_handler(TypeHandler(Update, self._mark_handled), group=HANDLED_GROUP)
         await app.initialize()
         assert app.post_init is not None and app.updater is not None
@@ -309,10 +310,9 @@ class BotHarness:
 
 
 @pytest.fixture
-async def api() -> AsyncIterator[BotAPIEmulator]:
-    """A Bot API emulator on 127.0.0.1."""
-    async with BotAPIEmulator(bot_username=BOT_USERNAME, valid_token=TOKEN) as running:
-        yield running
+def api() -> BotAPIEmulator:
+    """A Bot API emulator (served over HTTP by the `api_server` fixture where needed)."""
+    return BotAPIEmulator(bot_username=BOT_USERNAME, valid_token=TOKEN)
 
 
 @pytest.fixture

@@ -91,14 +91,8 @@ class ChatBook:
         self.chats[chat_id] = chat
         return chat
 
-    def resolve(self, chat_id: int | str) -> dict[str, Any]:
-        """The chat a request names, as the API finds it (new numeric ids are welcome)."""
-        if isinstance(chat_id, str):
-            name = chat_id.removeprefix("@").casefold()
-            for chat in self.chats.values():
-                if chat.get("username", "").casefold() == name:
-                    return chat
-            raise ApiError(400, "Bad Request: chat not found")
+    def resolve(self, chat_id: int) -> dict[str, Any]:
+        """The chat a request names, as the API finds it (new ids are welcome)."""
         if chat_id in self.migrated:
             raise ApiError(
                 400,
@@ -125,14 +119,9 @@ class ChatBook:
         """Store a changed copy of a message (stored messages are never changed in place)."""
         self.messages[(message["chat"]["id"], message["message_id"])] = message
 
-    def delete(self, message: Message) -> None:
-        """Forget a message."""
-        self.messages.pop((message["chat"]["id"], message["message_id"]), None)
-
     def sent_messages(self, chat_id: int | None = None) -> list[Message]:
-        """The bot's sent messages as they are now (edited, deleted ones left out)."""
-        found = (self.messages.get(key) for key in self.sent)
-        return [m for m in found if m and (chat_id is None or m["chat"]["id"] == chat_id)]
+        """The bot's sent messages as they are now (edits applied)."""
+        return [self.messages[key] for key in self.sent if chat_id in (None, key[0])]
 
     # -- members ----------------------------------------------------------------------------
 
@@ -149,9 +138,3 @@ class ChatBook:
         if user_id in admins:
             return {"status": "administrator", "user": user, **ADMIN_RIGHTS}
         return {"status": "member", "user": user}
-
-    def administrators(self, chat_id: int) -> list[dict[str, Any]]:
-        """Every admin of a chat, its owner first."""
-        creator, admins = self._admins.get(chat_id, (None, ()))
-        ids = ([creator] if creator is not None else []) + list(admins)
-        return [self.member(chat_id, user_id) for user_id in ids]

@@ -9,14 +9,8 @@ from dataclasses import dataclass, field
 
 from bot.telegram.emulator.params import ApiError
 
-_UNMETERED = frozenset({"sendchataction"})
-_METERED_PREFIXES = ("send", "edit", "copy", "forward")
-
-
-def is_metered(method: str) -> bool:
-    """Whether flood control counts calls of `method` (anything that posts or changes a message)."""
-    name = method.lower()
-    return name.startswith(_METERED_PREFIXES) and name not in _UNMETERED
+# What flood control counts: the methods that post or change a message.
+METERED = frozenset({"sendMessage", "editMessageText", "editMessageReplyMarkup"})
 
 
 @dataclass(slots=True)
@@ -59,7 +53,7 @@ class FloodViolation:
     """A call flood control refused with 429."""
 
     method: str
-    chat_id: int | str | None
+    chat_id: int | None
     limit: str  # "global", "per_chat" or "per_group"
     retry_after: int
     time: float
@@ -127,9 +121,9 @@ class FloodControl:
             else None
         )
 
-    def check(self, method: str, chat_id: int | str | None) -> ApiError | None:
+    def check(self, method: str, chat_id: int | None) -> ApiError | None:
         """Count the call; the 429 error to answer when it goes over a limit."""
-        if not is_metered(method):
+        if method not in METERED:
             return None
         now = self._clock()
         applicable: list[tuple[_Limit, object]] = []

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import re
 import time
 from collections.abc import Awaitable, Callable
@@ -44,42 +43,29 @@ _COMMAND_RE = re.compile(r"[a-z0-9_]{1,32}")
 Method = Callable[[Params], Awaitable[Any]]
 
 
-def _scope_key(params: Params) -> tuple[str, str]:
-    scope = params.structure("scope", dict) or {"type": "default"}
-    return json.dumps(scope, sort_keys=True), params.text("language_code")
-
-
 class BotAPI:
     """One coroutine per Bot API method; `lookup` finds them by (case-insensitive) name."""
 
     def __init__(self, chats: ChatBook, updates: UpdateQueue) -> None:
         self.chats = chats
         self.updates = updates
-        self.webhook: dict[str, Any] = {"url": ""}
+        self.webhook = ""  # the URL setWebhook set
         self.callback_queries: set[str] = set()  # asked and not yet answered
         self.inline_queries: set[str] = set()
-        self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self.commands: list[dict[str, str]] = []  # the menu setMyCommands set
         methods: dict[str, Method] = {
             "getMe": self.get_me,
-            "logOut": self.log_out,
-            "close": self.log_out,
             "getUpdates": self.get_updates,
             "setWebhook": self.set_webhook,
             "deleteWebhook": self.delete_webhook,
-            "getWebhookInfo": self.get_webhook_info,
             "sendMessage": self.send_message,
             "editMessageText": self.edit_message_text,
             "editMessageReplyMarkup": self.edit_message_reply_markup,
-            "deleteMessage": self.delete_message,
             "answerCallbackQuery": self.answer_callback_query,
             "answerInlineQuery": self.answer_inline_query,
             "setMyCommands": self.set_my_commands,
-            "getMyCommands": self.get_my_commands,
-            "deleteMyCommands": self.delete_my_commands,
             "sendChatAction": self.send_chat_action,
-            "getChat": self.get_chat,
             "getChatMember": self.get_chat_member,
-            "getChatAdministrators": self.get_chat_administrators,
         }
         self._methods = {name.lower(): (name, method) for name, method in methods.items()}
 
@@ -92,11 +78,8 @@ class BotAPI:
     async def get_me(self, params: Params) -> dict[str, Any]:
         return self.chats.bot
 
-    async def log_out(self, params: Params) -> bool:
-        return True
-
     async def get_updates(self, params: Params) -> list[dict[str, Any]]:
-        if self.webhook["url"]:
+        if self.webhook:
             raise ApiError(
                 409,
                 "Conflict: can't use getUpdates method while webhook is active; "
@@ -117,50 +100,34 @@ class BotAPI:
             raise ApiError(
                 400, "Bad Request: bad webhook: An HTTPS URL must be provided for webhook"
             )
-        self.webhook = {"url": url, "max_connections": params.integer("max_connections", 40)}
-        allowed = params.structure("allowed_updates", list)
-        if allowed is not None:
-            self.webhook["allowed_updates"] = allowed
-        if params.flag("drop_pending_updates"):
-            self.updates.clear()
+        self.webhook = url
         return True
 
     async def delete_webhook(self, params: Params) -> bool:
-        self.webhook = {"url": ""}
-        if params.flag("drop_pending_updates"):
-            self.updates.clear()
+        self.webhook = ""
         return True
-
-    async def get_webhook_info(self, params: Params) -> dict[str, Any]:
-        return {
-            **self.webhook,
-            "has_custom_certificate": False,
-            "pending_update_count": len(self.updates),
-        }
 
     # -- messages ---------------------------------------------------------------------------
 
-    def _text(self, params: Params, *, field: str = "text") -> tuple[str, list[dict[str, Any]]]:
+    def _text(self, params: Params) -> tuple[str, list[dict[str, Any]]]:
         return message_text(
-            params.get(field), params.get("parse_mode"), params.structure("entities", list)
+            params.text("text"), params.text("parse_mode"), params.structure("entities", list)
         )
 
     def _reply_target(self, params: Params, chat_id: int) -> Message | None:
         reply = params.structure("reply_parameters", dict) or {}
-        message_id = reply.get("message_id", params.get("reply_to_message_id"))
+        message_id = reply.get("message_id")
         if message_id is None:
             return None
         target = self.chats.message(reply.get("chat_id", chat_id), message_id)
-        if target is None and not (
-            reply.get("allow_sending_without_reply") or params.flag("allow_sending_without_reply")
-        ):
+        if target is None and not reply.get("allow_sending_without_reply"):
             raise ApiError(400, "Bad Request: message to be replied not found")
         return target
 
     async def send_message(self, params: Params) -> Message:
         chat = self.chats.resolve(params.chat_id())
         text, entities = self._text(params)
-        keyboard = check_reply_markup(params.get("reply_markup"))
+        keyboard = check_reply_markup(params.structure("reply_markup", dict))
         reply_to = self._reply_target(params, chat["id"])
         fields: dict[str, Any] = {"from": dict(self.chats.bot), "text": text}
         if entities:
@@ -173,11 +140,11 @@ class BotAPI:
         self.chats.sent.append((chat["id"], message["message_id"]))
         return message
 
-    def _own_message(self, params: Params, missing: str) -> Message:
+    def _own_message(self, params: Params) -> Message:
         chat = self.chats.resolve(params.chat_id())
         message = self.chats.message(chat["id"], params.integer("message_id"))
         if message is None:
-            raise ApiError(400, f"Bad Request: {missing}")
+            raise ApiError(400, "Bad Request: message to edit not found")
         if message.get("from", {}).get("id") != self.chats.bot["id"] or "text" not in message:
             raise ApiError(400, "Bad Request: message can't be edited")
         return message
@@ -195,34 +162,18 @@ class BotAPI:
         self.chats.replace(edited)
         return edited
 
-    async def edit_message_text(self, params: Params) -> Message | bool:
+    async def edit_message_text(self, params: Params) -> Message:
         text, entities = self._text(params)
-        keyboard = check_inline_keyboard(params.get("reply_markup"))
-        if "inline_message_id" in params:
-            return True
-        message = self._own_message(params, "message to edit not found")
+        keyboard = check_inline_keyboard(params.structure("reply_markup", dict))
+        message = self._own_message(params)
         # Like Telegram: an edit without reply_markup removes the message's keyboard.
         return self._edit(message, {"text": text, "entities": entities, "reply_markup": keyboard})
 
-    async def edit_message_reply_markup(self, params: Params) -> Message | bool:
-        keyboard = check_inline_keyboard(params.get("reply_markup"))
-        if "inline_message_id" in params:
-            return True
-        message = self._own_message(params, "message to edit not found")
+    async def edit_message_reply_markup(self, params: Params) -> Message:
+        keyboard = check_inline_keyboard(params.structure("reply_markup", dict))
+        message = self._own_message(params)
         changes = {"text": message["text"], "entities": message.get("entities")}
         return self._edit(message, {**changes, "reply_markup": keyboard})
-
-    async def delete_message(self, params: Params) -> bool:
-        chat = self.chats.resolve(params.chat_id())
-        message = self.chats.message(chat["id"], params.integer("message_id"))
-        if message is None:
-            raise ApiError(400, "Bad Request: message to delete not found")
-        own = message.get("from", {}).get("id") == self.chats.bot["id"]
-        bot_is_admin = self.chats.member(chat["id"], self.chats.bot["id"])["status"] != "member"
-        if not own and chat["type"] != "private" and not bot_is_admin:
-            raise ApiError(400, "Bad Request: message can't be deleted")
-        self.chats.delete(message)
-        return True
 
     # -- queries ----------------------------------------------------------------------------
 
@@ -279,16 +230,7 @@ class BotAPI:
             description = command.get("description")
             if not isinstance(description, str) or not 1 <= len(description) <= 256:
                 raise ApiError(400, "Bad Request: BOT_COMMAND_DESCRIPTION_INVALID")
-        self.commands[_scope_key(params)] = [
-            {"command": c["command"], "description": c["description"]} for c in commands
-        ]
-        return True
-
-    async def get_my_commands(self, params: Params) -> list[dict[str, str]]:
-        return self.commands.get(_scope_key(params), [])
-
-    async def delete_my_commands(self, params: Params) -> bool:
-        self.commands.pop(_scope_key(params), None)
+        self.commands = commands
         return True
 
     # -- chats ------------------------------------------------------------------------------
@@ -299,27 +241,6 @@ class BotAPI:
             raise ApiError(400, "Bad Request: wrong parameter action in request")
         return True
 
-    async def get_chat(self, params: Params) -> dict[str, Any]:
-        chat = self.chats.resolve(params.chat_id())
-        return {
-            **chat,
-            "accent_color_id": 0,
-            "max_reaction_count": 11,
-            "accepted_gift_types": {
-                "unlimited_gifts": False,
-                "limited_gifts": False,
-                "unique_gifts": False,
-                "premium_subscription": False,
-                "gifts_from_channels": False,
-            },
-        }
-
     async def get_chat_member(self, params: Params) -> dict[str, Any]:
         chat = self.chats.resolve(params.chat_id())
         return self.chats.member(chat["id"], params.integer("user_id"))
-
-    async def get_chat_administrators(self, params: Params) -> list[dict[str, Any]]:
-        chat = self.chats.resolve(params.chat_id())
-        if chat["type"] == "private":
-            raise ApiError(400, "Bad Request: there are no administrators in the private chat")
-        return self.chats.administrators(chat["id"])

@@ -12,7 +12,7 @@ RECENT_IN_ERRORS = 15
 
 @dataclass(frozen=True, slots=True)
 class Call:
-    """One answered Bot API request: its method, decoded parameters and the JSON answer."""
+    """One answered Bot API request: its method, parameters (typed as read) and JSON answer."""
 
     method: str
     params: dict[str, Any]

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from bot.telegram.emulator.params import ApiError
-from bot.telegram.render import utf16_len
 
 MAX_TEXT = 4096
 
@@ -38,6 +37,7 @@ TAGS: dict[str, str] = {
 _NAMED = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _REFERENCE_RE = re.compile(r"&(?:#([0-9]{1,7})|#[xX]([0-9a-fA-F]{1,6})|([a-zA-Z]+));")
 _NAME_TOKEN_RE = re.compile(r"[A-Za-z0-9.\-]*")
+_ASTRAL_RE = re.compile("[\U00010000-\U0010ffff]")
 
 _COMMAND_RE = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,64}(?:@[A-Za-z0-9_]{3,32})?(?![^\s.,!?;:])")
 _URL_RE = re.compile(r"(?<![\w@/.])(?:https?://|www\.)[^\s<>\"']+", re.IGNORECASE)
@@ -58,8 +58,12 @@ class _Open:
     language: str = ""
 
 
-def _units(char: str) -> int:
-    return 2 if ord(char) > 0xFFFF else 1
+def utf16_len(text: str) -> int:
+    """Length in UTF-16 code units, as Telegram counts: a character beyond U+FFFF takes two.
+
+    Counted here on purpose, not with the bot's own helper: the emulator checks the bot.
+    """
+    return len(text) + len(_ASTRAL_RE.findall(text))
 
 
 def _byte_offset(markup: str, index: int) -> int:
@@ -108,7 +112,7 @@ class _HTMLParser:
             else:
                 i += 1
             self.text.append(char)
-            self.position += _units(char)
+            self.position += 2 if ord(char) > 0xFFFF else 1
         if self.stack:
             raise self.error(
                 f'Can\'t find end tag corresponding to start tag "{self.stack[-1].tag}"'

@@ -57,13 +57,6 @@ class UpdateQueue:
         self._wake()
         return queued
 
-    def clear(self) -> None:
-        """Drop every pending update (drop_pending_updates)."""
-        if self._pending:
-            self.confirmed = max(self.confirmed, self._pending[-1]["update_id"])
-        self._pending.clear()
-        self._wake()
-
     def _allows(self, update: Update) -> bool:
         kind = update_kind(update)
         return kind in self.allowed if self.allowed else kind not in NOT_BY_DEFAULT

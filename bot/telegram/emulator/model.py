@@ -1,4 +1,4 @@
-"""BotAPIEmulator: a local Telegram Bot API over HTTP, plus the user side and a call record."""
+"""BotAPIEmulator: the Bot API as a model in the caller's event loop, the user side, the record."""
 
 from __future__ import annotations
 
@@ -6,17 +6,14 @@ import asyncio
 import copy
 import itertools
 import logging
-import re
 import time
 from collections.abc import Callable
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 from bot.telegram.emulator.chats import ChatBook, Message
-from bot.telegram.emulator.http import HTTPServer, Request
 from bot.telegram.emulator.limits import FaultScript, FloodControl, FloodViolation
 from bot.telegram.emulator.methods import BotAPI, Method
-from bot.telegram.emulator.params import ApiError, Params, decode_params
+from bot.telegram.emulator.params import ApiError, Params
 from bot.telegram.emulator.recorder import Call, CallLog, Matcher
 from bot.telegram.emulator.text import detect_entities
 from bot.telegram.emulator.updates import UpdateQueue
@@ -24,16 +21,14 @@ from bot.telegram.emulator.updates import UpdateQueue
 log = logging.getLogger(__name__)
 
 DEFAULT_BOT_ID = 7_000_000_001
-_API_PATH_RE = re.compile(r"/bot([^/]+)/([^/]+)")
-_NOT_FOUND = {"ok": False, "error_code": 404, "description": "Not Found"}
 
 
 class BotAPIEmulator:
-    """A Bot API server on 127.0.0.1 for the real PTB client, in the caller's event loop.
+    """The Bot API newsbot uses, answering like api.telegram.org, without any transport.
 
-    The bot side is HTTP (``base_url`` for ``ApplicationBuilder().base_url()``); the user
-    side is Python: ``push_message`` and friends queue the updates getUpdates returns.
-    Every request is recorded in ``calls``.
+    The bot side is `call` (reached through `EmulatorRequest`, PTB's request class, or over
+    HTTP by the tests' server adapter); the user side is Python: ``push_message`` and friends
+    queue the updates getUpdates returns. Every answered call is recorded in ``calls``.
     """
 
     def __init__(
@@ -63,92 +58,50 @@ class BotAPIEmulator:
         self.faults = FaultScript()
         self.flood = FloodControl()
         self.log = CallLog()
-        self._http = HTTPServer(self._handle)
         self._query_ids = itertools.count(4_000_000_000_000_001)
-
-    # -- life cycle -------------------------------------------------------------------------
-
-    async def start(self, port: int = 0) -> None:
-        """Listen on 127.0.0.1:`port` (0 picks a free port)."""
-        await self._http.start(port)
-
-    async def stop(self) -> None:
-        """Close the server and every connection, pending long polls included."""
-        await self._http.stop()
-
-    async def __aenter__(self) -> Self:
-        await self.start()
-        return self
-
-    async def __aexit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        await self.stop()
-
-    @property
-    def port(self) -> int:
-        return self._http.port
-
-    @property
-    def base_url(self) -> str:
-        """For ``ApplicationBuilder().base_url()`` or ``Bot(base_url=...)``: PTB adds the token."""
-        return f"http://127.0.0.1:{self.port}/bot"
-
-    @property
-    def base_file_url(self) -> str:
-        return f"http://127.0.0.1:{self.port}/file/bot"
 
     @property
     def bot(self) -> dict[str, Any]:
         """The bot's User object, as getMe returns it."""
         return dict(self.chats.bot)
 
-    # -- serving ----------------------------------------------------------------------------
+    # -- the bot side -----------------------------------------------------------------------
 
-    async def _handle(self, request: Request) -> tuple[int, dict[str, Any]]:
-        match = _API_PATH_RE.fullmatch(request.path)
-        if match is None:
-            return 404, _NOT_FOUND
-        token, name = match.groups()
-        found = self.api.lookup(name)
+    async def call(
+        self, token: str, method: str, params: dict[str, Any]
+    ) -> tuple[int, dict[str, Any]]:
+        """Answer one request: the HTTP status and JSON answer api.telegram.org would give.
+
+        A call cancelled while it waits (a long poll the bot gave up on) is not recorded.
+        """
+        found = self.api.lookup(method)
+        request = Params(params)
         try:
-            params: dict[str, Any] | None = decode_params(request.fields())
-        except ValueError:  # undecodable JSON or UTF-8, or an unsupported content type
-            params = None
-        try:
-            answer = {"ok": True, "result": await self._run(token, found, params)}
+            answer = {"ok": True, "result": await self._run(token, found, request)}
         except ApiError as exc:
             answer = exc.answer()
         except Exception as exc:  # a bug here must not look like a network failure
-            log.exception("emulator failed on %s", name)
+            log.exception("emulator failed on %s", method)
             answer = {
                 "ok": False,
                 "error_code": 500,
                 "description": f"Internal Server Error: {exc}",
             }
-        if not request.client_gone():  # e.g. a long poll PTB gave up on when it stopped
-            method = found[0] if found else name
-            self.log.record(Call(method, params or {}, copy.deepcopy(answer), time.monotonic()))
+        name = found[0] if found else method
+        self.log.record(Call(name, request.values, copy.deepcopy(answer), time.monotonic()))
         return int(answer.get("error_code", 200)), answer
 
-    async def _run(
-        self, token: str, found: tuple[str, Method] | None, params: dict[str, Any] | None
-    ) -> Any:
+    async def _run(self, token: str, found: tuple[str, Method] | None, params: Params) -> Any:
         if self.valid_token is not None and token != self.valid_token:
             raise ApiError(401, "Unauthorized")
         if found is None:
             raise ApiError(404, "Not Found: method not found")
-        if params is None:
-            raise ApiError(400, "Bad Request: can't parse request body")
         name, method = found
-        chat_id = params.get("chat_id")
+        chat_id = params.chat_id() if "chat_id" in params else None
         error = self.faults.take(name, chat_id) or self.flood.check(name, chat_id)
         if error is not None:
             raise error
-        return await method(Params(params))
+        return await method(params)
 
     # -- the user side ----------------------------------------------------------------------
 
@@ -250,7 +203,7 @@ class BotAPIEmulator:
             await self.updates.wait_confirmed(update_id)
 
     def set_admins(self, chat_id: int, user_ids: list[int], *, creator: int | None = None) -> None:
-        """getChatMember/getChatAdministrators will show these users as the chat's admins."""
+        """getChatMember will show these users as the chat's admins."""
         self.chats.set_admins(chat_id, user_ids, creator)
 
     # -- what the bot did -------------------------------------------------------------------
@@ -273,7 +226,7 @@ class BotAPIEmulator:
         return [call.answer for call in self.calls_to(method)]
 
     def sent_messages(self, chat_id: int | None = None) -> list[Message]:
-        """The bot's sendMessage results as they are now: edits applied, deleted ones gone."""
+        """The bot's sendMessage results as they are now, edits applied."""
         return copy.deepcopy(self.chats.sent_messages(chat_id))
 
     async def wait_for(
