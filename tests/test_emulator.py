@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import json
+import subprocess
+import sys
 from collections.abc import AsyncIterator, Callable, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
@@ -139,6 +141,18 @@ def test_html_pre_with_language_spoiler_and_expandable_quote() -> None:
 def test_bad_html_is_rejected_with_telegrams_message(markup: str, error: str) -> None:
     with pytest.raises(ValueError, match="^" + error.replace("(", r"\(")):
         parse_html(markup)
+
+
+def test_the_emulator_shares_no_code_with_the_bot_it_checks() -> None:
+    """It parses HTML and counts lengths itself: importing it loads no other part of the bot."""
+    code = (
+        "import sys, bot.telegram.emulator; print(sorted(m for m in sys.modules "
+        "if m.startswith('bot.') and not m.startswith('bot.telegram.emulator')))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout
+    assert loaded.strip() == "['bot.telegram']"
 
 
 def test_user_text_gets_command_and_url_entities() -> None:
