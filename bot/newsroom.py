@@ -17,23 +17,17 @@ from bot.alerts.matcher import AlertMatcher
 from bot.config import Settings
 from bot.errors import NewsbotError
 from bot.executors import Executors
+from bot.ingest import pipeline
 from bot.ingest.discovery import feed_links
 from bot.ingest.feeds import FeedParseError, parse_feed
 from bot.ingest.fetcher import Fetcher, FetchError, FetchResult
-from bot.ingest.pages import (
-    ExtractedPage,
-    ExtractError,
-    clip_text,
-    extract_page,
-    looks_like_feed,
-)
+from bot.ingest.pages import ExtractError, looks_like_feed
 from bot.ingest.poller import IngestReport, Poller
 from bot.ingest.safety import UnsafeURLError
 from bot.ingest.urls import canonical_url, is_http_url
-from bot.keypoints import KeyPointExtractor, detect_language
-from bot.models import Article, ParsedFeed
-from bot.storage import Delivery, Feed, Storage, Subscription
-from bot.storage.articles import site_of
+from bot.keypoints import KeyPointExtractor
+from bot.models import Article, FeedItem, ParsedFeed
+from bot.storage import Delivery, Feed, Storage, Subscription, SubscriptionLimitError
 from bot.topics import Topic, TopicError, article_tokens, parse_topic, search_to_fts, to_fts_query
 
 log = logging.getLogger(__name__)
@@ -176,57 +170,34 @@ class Newsroom:
         self, text: str, title: str = "", points: int | None = None
     ) -> list[str]:
         """Key points of plain text that is not stored."""
-        language = detect_language(text)
-        return await self.run.cpu(
-            self.extractor.key_points, title, text, language, points or self.settings.key_points
-        )
+        item = FeedItem(title=title, text=text)
+        count = points or self.settings.key_points
+        return (await self.run.cpu(pipeline.prepare, item, None, count)).points
 
     async def _article_from_url(self, url: str) -> Article:
-        canonical = canonical_url(url)
-        stored = await self.run.db(self.storage.articles.get_by_url, canonical)
+        stored = await self.run.db(self.storage.articles.get_by_url, canonical_url(url))
         if stored:
             return stored
         try:
             page = await self.fetcher.fetch(url)
             if looks_like_feed(page.body, page.content_type):
                 raise NewsbotError("That link is a feed, not an article: add it with /addfeed.")
-            extracted = await self.run.cpu(extract_page, page.body, page.url)
+            draft = await self.run.cpu(
+                pipeline.read_page, page.body, page.url, self.settings.key_points
+            )
         except (FetchError, UnsafeURLError, ExtractError) as exc:
             raise NewsbotError(f"I could not read that page: {exc}") from None
-        extracted.text = clip_text(extracted.text)
-        final_url = canonical_url(page.url)
-        if extracted.url and site_of(extracted.url) == site_of(final_url):
-            # A page may name its canonical address, but only on its own site: another
-            # site's page must never be stored as (and shown for) that site's article.
-            final_url = canonical_url(extracted.url)
-        language = detect_language(extracted.text, extracted.language)
-        key_points = await self.run.cpu(
-            self.extractor.key_points,
-            extracted.title,
-            extracted.text,
-            language,
-            self.settings.key_points,
+        # A story already stored (e.g. from its feed, under another address) is kept as it is.
+        article_id, _ = await self.run.db(
+            self.storage.articles.upsert,
+            draft.item,
+            draft.points,
+            url=draft.item.url,
+            replace=False,
         )
-        article_id = await self.run.db(self._store_page, final_url, extracted, language, key_points)
         article = await self.article(article_id)
         assert article is not None
         return article
-
-    def _store_page(self, url: str, page: ExtractedPage, language: str, points: list[str]) -> int:
-        existing = self.storage.articles.find_existing(
-            feed_id=None, guid=None, url=url, title=page.title, published=page.published
-        )
-        if existing:
-            return existing.id
-        return self.storage.articles.save(
-            title=page.title or url,
-            text=page.text,
-            points=points,
-            url=url,
-            author=page.author,
-            published=page.published,
-            language=language,
-        )
 
     # -- feeds ------------------------------------------------------------------------------
 
@@ -308,25 +279,25 @@ class Newsroom:
         self, chat_id: int, topic: str, chat_type: str = "private", title: str | None = None
     ) -> tuple[Subscription, bool, list[Article]]:
         """Subscribe a chat to a topic; return it, whether it is new, and 3 recent matches."""
-        parsed = self._topic(topic)
-        display = parsed.text
-        existing = await self.subscriptions(chat_id)
+        display = self._topic(topic).text
         cap = self.settings.max_subscriptions
-        if len(existing) >= cap and all(s.topic.casefold() != display.casefold() for s in existing):
-            raise NewsbotError(
-                f"This chat already has {cap} subscriptions, the most allowed. "
-                "Remove one with /unsubscribe first."
-            )
 
         def add() -> tuple[Subscription, bool]:
-            self.storage.subscriptions.ensure_chat(chat_id, chat_type, title)
-            since = self.storage.articles.max_id()
-            sub, new = self.storage.subscriptions.add(chat_id, display, since)
+            with self.storage.write():
+                self.storage.subscriptions.ensure_chat(chat_id, chat_type, title)
+                since = self.storage.articles.max_id()
+                sub, new = self.storage.subscriptions.add(chat_id, display, since, limit=cap)
             if new:
                 self.matcher.add(sub)
             return sub, new
 
-        sub, new = await self.run.db(add)
+        try:
+            sub, new = await self.run.db(add)
+        except SubscriptionLimitError:
+            raise NewsbotError(
+                f"This chat already has {cap} subscriptions, the most allowed. "
+                "Remove one with /unsubscribe first."
+            ) from None
         preview = await self.latest(3, display)
         return sub, new, preview
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.ingest import poller
+from bot.ingest import pipeline
 from bot.newsroom import Newsroom
 from tests.support.feeds import load
 from tests.support.httpserver import LocalHTTPServer
@@ -169,14 +169,14 @@ async def test_a_crash_reading_one_page_keeps_its_teaser_and_the_feed(
 ) -> None:
     """Not only fetch and extraction errors: anything a page sets off (a library bug, a worker
     killed, MemoryError) costs that article its page text, never the feed its other articles."""
-    read_page = poller._read_page
+    read_page = pipeline.read_page
 
-    def crash_on_bad(body: bytes, url: str, *args: Any) -> Any:
+    def crash_on_bad(body: bytes, url: str, *args: Any, **kwargs: Any) -> Any:
         if url.endswith("/bad"):
             raise MemoryError
-        return read_page(body, url, *args)
+        return read_page(body, url, *args, **kwargs)
 
-    monkeypatch.setattr(poller, "_read_page", crash_on_bad)  # workers=0: runs in this process
+    monkeypatch.setattr(pipeline, "read_page", crash_on_bad)  # workers=0: runs in this process
     items = []
     for name in ("good", "bad"):
         page = http_server.add(f"/{name}", load("article.html"))

@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from bot.executors import Executors
+from bot.ingest import pipeline
 from bot.ingest.feeds import FeedParseError, parse_feed
 from bot.ingest.fetcher import Fetcher, FetchError
-from bot.ingest.pages import ExtractError, clip_text, extract_page
+from bot.ingest.pages import ExtractError, clip_text
 from bot.ingest.urls import canonical_url
-from bot.keypoints import KeyPointExtractor, detect_language
 from bot.models import FeedItem, ParsedFeed
 from bot.storage import Feed, Storage
 from bot.storage.articles import content_hash
@@ -55,42 +55,10 @@ def _parse(body: bytes, url: str, content_type: str) -> ParsedFeed:
     return parsed
 
 
-_EXTRACTOR = KeyPointExtractor()  # one per worker process
-
-
-def _key_points(
-    articles: list[tuple[str, str, str | None]], feed_language: str | None, count: int
-) -> list[tuple[str, list[str]]]:
-    """The language and key points of each (title, text, language hint) of a feed."""
-    found: list[tuple[str, list[str]]] = []
-    for title, text, language in articles:
-        code = detect_language(text, language or feed_language)
-        found.append((code, _EXTRACTOR.key_points(title, text, code, count)))
-    return found
-
-
-def _read_page(
-    body: bytes, url: str, teaser: FeedItem, feed_language: str | None, count: int
-) -> tuple[FeedItem, list[str]]:
-    """A teaser's item with its page's main text (when longer), and its key points: one trip
-    to a worker process per page. Raises ExtractError when the page holds no article."""
-    extracted = extract_page(body, url)
-    text = clip_text(extracted.text)
-    if len(text) > len(teaser.text):
-        teaser.text = text
-        teaser.language = teaser.language or extracted.language
-        teaser.author = teaser.author or extracted.author
-    [(teaser.language, points)] = _key_points(
-        [(teaser.title, teaser.text, teaser.language)], feed_language, count
-    )
-    return teaser, points
-
-
 @dataclass(slots=True)
 class _Prepared:
     item: FeedItem
     url: str | None
-    existing_id: int | None
     points: list[str] = field(default_factory=list)
     scored: bool = False  # the points are computed
 
@@ -161,10 +129,11 @@ class Poller:
         teasers = [p for p in prepared if p.item.is_teaser]
         await asyncio.gather(*(self._fill_teaser(p, parsed.language) for p in teasers))
         if unscored := [p for p in prepared if not p.scored]:
-            articles = [(p.item.title, p.item.text, p.item.language) for p in unscored]
-            found = await self.run.parallel(_key_points, articles, parsed.language, self.key_points)
-            for p, (language, points) in zip(unscored, found, strict=True):
-                p.item.language, p.points = language, points
+            drafts = await self.run.parallel(
+                pipeline.prepare_all, [p.item for p in unscored], parsed.language, self.key_points
+            )
+            for p, draft in zip(unscored, drafts, strict=True):
+                p.item, p.points = draft.item, draft.points
         new_ids, updated = await self.run.db(self._save, feed.id, prepared)
         report.articles_new += len(new_ids)
         report.articles_updated += updated
@@ -202,7 +171,7 @@ class Poller:
                 or (item.is_teaser and self._filled_from_page(existing.id, item))
             ):
                 continue
-            prepared.append(_Prepared(item, url, existing.id if existing else None))
+            prepared.append(_Prepared(item, url))
         return prepared
 
     def _filled_from_page(self, article_id: int, teaser: FeedItem) -> bool:
@@ -222,8 +191,13 @@ class Poller:
             return
         try:
             page = await self.fetcher.fetch(prepared.url)
-            prepared.item, prepared.points = await self.run.parallel(
-                _read_page, page.body, page.url, prepared.item, feed_language, self.key_points
+            draft = await self.run.parallel(
+                pipeline.read_page,
+                page.body,
+                page.url,
+                self.key_points,
+                teaser=prepared.item,
+                feed_language=feed_language,
             )
         except (FetchError, ExtractError) as exc:
             log.info("keeping the teaser of %s: %s", prepared.url, exc)
@@ -233,7 +207,7 @@ class Poller:
                 "keeping the teaser of %s: reading its page failed", prepared.url, exc_info=True
             )
             return
-        prepared.scored = True
+        prepared.item, prepared.points, prepared.scored = draft.item, draft.points, True
 
     def _save(self, feed_id: int, prepared: list[_Prepared]) -> tuple[list[int], int]:
         """Store the prepared articles in one transaction (runs on the db thread); return
@@ -241,31 +215,11 @@ class Poller:
         new_ids: list[int] = []
         updated = 0
         with self.storage.write():
-            for p in prepared:
-                item = p.item
-                existing_id = p.existing_id
-                if existing_id is None:  # another feed may have stored the story meanwhile
-                    again = self.storage.articles.find_existing(
-                        feed_id=feed_id,
-                        guid=item.guid,
-                        url=p.url,
-                        title=item.title,
-                        published=item.published,
-                    )
-                    existing_id = again.id if again else None
-                article_id = self.storage.articles.save(
-                    title=item.title,
-                    text=item.text,
-                    points=p.points,
-                    url=p.url,
-                    feed_id=feed_id,
-                    guid=item.guid,
-                    author=item.author,
-                    published=item.published,
-                    language=item.language,
-                    existing_id=existing_id,
+            for p in prepared:  # another feed may have stored a story meanwhile: upsert finds it
+                article_id, new = self.storage.articles.upsert(
+                    p.item, p.points, url=p.url, feed_id=feed_id
                 )
-                if existing_id is None:
+                if new:
                     new_ids.append(article_id)
                 else:
                     updated += 1

@@ -5,7 +5,7 @@ from bot.storage.database import StorageError, open_database
 from bot.storage.feeds import Feed, FeedStore
 from bot.storage.outbox import Delivery, Outbox
 from bot.storage.storage import Storage
-from bot.storage.subscriptions import Subscription, SubscriptionStore
+from bot.storage.subscriptions import Subscription, SubscriptionLimitError, SubscriptionStore
 
 __all__ = [
     "ArticleStore",
@@ -17,6 +17,7 @@ __all__ = [
     "StorageError",
     "StoredArticle",
     "Subscription",
+    "SubscriptionLimitError",
     "SubscriptionStore",
     "open_database",
 ]

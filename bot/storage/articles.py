@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 import sqlite_utils
 
-from bot.models import Article
+from bot.models import Article, FeedItem
 from bot.storage.database import utcnow
 from bot.storage.transactions import write
 
@@ -133,6 +133,42 @@ class ArticleStore:
             if when is None or other is None or abs(when - other) <= SAME_STORY_WINDOW:
                 return StoredArticle(row["id"], row["content_hash"])
         return None
+
+    def upsert(
+        self,
+        item: FeedItem,
+        points: list[str],
+        *,
+        url: str | None,
+        feed_id: int | None = None,
+        replace: bool = True,
+    ) -> tuple[int, bool]:
+        """Store an article once, in one transaction: look for its stored copy (find_existing,
+        with `url` its canonical address), then insert it, or replace that copy's content
+        (`replace=False`: keep the copy as it is). Return its id and whether it is new."""
+        with write(self.db):
+            existing = self.find_existing(
+                feed_id=feed_id,
+                guid=item.guid,
+                url=url,
+                title=item.title,
+                published=item.published,
+            )
+            if existing is not None and not replace:
+                return existing.id, False
+            article_id = self.save(
+                title=item.title,
+                text=item.text,
+                points=points,
+                url=url,
+                feed_id=feed_id,
+                guid=item.guid,
+                author=item.author,
+                published=item.published,
+                language=item.language,
+                existing_id=existing.id if existing else None,
+            )
+        return article_id, existing is None
 
     def save(
         self,

@@ -11,6 +11,14 @@ from bot.storage.database import utcnow
 from bot.storage.transactions import write
 
 
+class SubscriptionLimitError(Exception):
+    """The chat already has as many subscriptions as it may have."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"at most {limit} subscriptions per chat")
+        self.limit = limit
+
+
 @dataclass(slots=True)
 class Subscription:
     """One chat's standing request for articles on a topic."""
@@ -48,12 +56,21 @@ class SubscriptionStore:
                 [chat_id, chat_type, title, utcnow()],
             )
 
-    def add(self, chat_id: int, topic: str, since_article_id: int) -> tuple[Subscription, bool]:
-        """Subscribe a chat to a topic (its display text); return it and whether it is new."""
+    def add(
+        self, chat_id: int, topic: str, since_article_id: int, *, limit: int | None = None
+    ) -> tuple[Subscription, bool]:
+        """Subscribe a chat to a topic (its display text); return it and whether it is new.
+
+        Raises SubscriptionLimitError when the chat already has `limit` subscriptions: counted
+        in the transaction that inserts, so two requests at once cannot both pass.
+        """
         with write(self.db):
-            for sub in self.for_chat(chat_id):
+            subs = self.for_chat(chat_id)
+            for sub in subs:
                 if sub.topic.casefold() == topic.casefold():
                     return sub, False
+            if limit is not None and len(subs) >= limit:
+                raise SubscriptionLimitError(limit)
             cursor = self.db.execute(
                 "INSERT INTO subscriptions (chat_id, topic, since_article_id, active, created_at) "
                 "VALUES (?, ?, ?, 1, ?)",
