@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 
 import httpx
@@ -338,12 +338,15 @@ class Newsroom:
         """Queue alerts for articles stored since the last match (e.g. by another process)."""
         return await self.run.db(self.matcher.match_new)
 
-    async def pending_alerts(self, limit: int = 500) -> list[AlertBatch]:
-        """Due alerts, one batch per chat, each with its articles."""
+    async def pending_alerts(
+        self, chats: int, per_chat: int, exclude: Collection[int] = ()
+    ) -> list[AlertBatch]:
+        """Due alerts, one batch per chat (up to `per_chat` of its oldest), the chat that has
+        waited longest first; chats in `exclude` are left out (see Outbox.due)."""
 
         def load() -> list[AlertBatch]:
             batches: dict[int, AlertBatch] = {}
-            for delivery in self.storage.outbox.due(limit):
+            for delivery in self.storage.outbox.due(chats, per_chat, exclude):
                 article = self.storage.articles.get(delivery.article_id)
                 sub = self.storage.subscriptions.get(delivery.subscription_id)
                 if article is None or sub is None:

@@ -131,7 +131,7 @@ async def test_persistent_retry_after_puts_the_alert_back_in_the_outbox(
     api.fail("sendMessage", times=4, error_code=429, description="Too Many Requests", retry_after=1)
     report, outcome = await harness.deliver()
     assert report.retrying == 1 and outcome.messages == []
-    assert len(outcome.of("sendMessage")) == 4  # AIORateLimiter tried 1 + 3 times
+    assert len(outcome.of("sendMessage")) == 4  # FloodLimiter tried 1 + 3 times
     await asyncio.sleep(1.1)  # the retry_after Telegram asked for
     report, outcome = await harness.deliver()
     assert report.sent == 1 and len(outcome.messages) == 1

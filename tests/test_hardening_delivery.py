@@ -30,6 +30,7 @@ from bot.telegram.delivery import MAX_PER_DIGEST
 from bot.telegram.emulator import BotAPIEmulator, Call
 from tests.support.botapi_http import BotAPIServer
 from tests.support.crash import Child, integrity, newsbot_env
+from tests.support.outbox import TOPIC, queue_alerts
 
 SEED = 20240311
 TOKEN = "123:test"
@@ -37,7 +38,6 @@ CHATS = (1001, 1002, 1003, 1004, -4001, -1001000004001)  # private chats, a grou
 ARTICLES = 50  # each chat's pending alerts: 5 digests of 10, one message each
 TOTAL = len(CHATS) * ARTICLES
 KILLS = 4
-TOPIC = "harbour"
 WAIT_SECONDS = 60.0
 DRAIN_SECONDS = 0.3  # after a kill: let the emulator answer what the dead bot had sent
 ENTRY_ID = re.compile(r" · #(\d+)$", re.MULTILINE)  # the end of a digest entry's meta line
@@ -47,21 +47,7 @@ HEADER = re.compile(r"^🔔 New on (.+): (\d+) articles?\n")
 def prepare(db: Path, chats: tuple[int, ...], articles: int) -> None:
     """Store `articles` articles on the topic, subscribe every chat, queue every alert."""
     storage = Storage(db)
-    ids = [
-        storage.articles.save(
-            title=f"Harbour story {n}",
-            text=f"Story {n}: the {TOPIC} authority met the fishermen again today. " * 4,
-            points=[f"The {TOPIC} authority met the fishermen ({n}).", "They will meet again."],
-            url=f"https://news.example.com/harbour/{n}",
-        )
-        for n in range(articles)
-    ]
-    matches = []
-    for chat in chats:
-        storage.subscriptions.ensure_chat(chat, "private" if chat > 0 else "group")
-        sub, _ = storage.subscriptions.add(chat, TOPIC, 0)
-        matches += [(chat, article, sub.id) for article in ids]
-    storage.outbox.enqueue(matches, storage.articles.max_id())
+    queue_alerts(storage, [(chat, articles) for chat in chats], TOPIC)
     storage.close()
 
 

@@ -174,3 +174,12 @@ def _articles_sort_lookup(db: sqlite_utils.Database) -> None:
     # Finding the newest of a few hundred matches reads each one's sort_at: from this small
     # index, not from the row, where sort_at lies after the text (on overflow pages).
     db.table("articles").create_index(["id", "sort_at"], if_not_exists=True)
+
+
+@migrations(name="0004_outbox_round_robin")
+def _outbox_round_robin(db: sqlite_utils.Database) -> None:
+    # Round-robin delivery asks for each chat's oldest due alerts: this index answers both
+    # "which chats have due alerts, since when" and "a chat's oldest due ones" by itself.
+    db.table("outbox").create_index(
+        ["status", "chat_id", "id", "next_attempt_at"], if_not_exists=True
+    )

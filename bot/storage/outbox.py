@@ -3,6 +3,7 @@ accepted it, so a crash or restart never loses or repeats an alert."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -53,14 +54,35 @@ class Outbox:
             set_state(self.db, MATCHED_THROUGH, str(matched_through))
         return queued
 
-    def due(self, limit: int = 500) -> list[Delivery]:
-        """Pending alerts whose time has come, grouped by chat, oldest first."""
-        rows = self.db.query(
-            "SELECT id, chat_id, article_id, subscription_id, attempts FROM outbox "
-            "WHERE status = 'pending' AND next_attempt_at <= ? ORDER BY chat_id, id LIMIT ?",
-            [utcnow(), limit],
-        )
-        return [Delivery(**row) for row in rows]
+    def due(
+        self, chats: int = 300, per_chat: int = 10, exclude: Collection[int] = ()
+    ) -> list[Delivery]:
+        """Due alerts for round-robin delivery: up to `per_chat` of each chat's, oldest first,
+        for the `chats` chats whose oldest due alert has waited longest (none of `exclude`).
+
+        The rows come grouped by chat in that order, so one chat's backlog never hides
+        another chat's alerts.
+        """
+        now, skip = utcnow(), list(exclude)
+        marks = ",".join("?" * len(skip))
+        firsts = self.db.execute(
+            "SELECT chat_id, min(id) AS first FROM outbox "
+            f"WHERE status = 'pending' AND next_attempt_at <= ? AND chat_id NOT IN ({marks}) "
+            "GROUP BY chat_id ORDER BY first LIMIT ?",
+            [now, *skip, chats],
+        ).fetchall()
+        due: list[Delivery] = []
+        for chat_id, _ in firsts:
+            due += [
+                Delivery(*row)
+                for row in self.db.execute(
+                    "SELECT id, chat_id, article_id, subscription_id, attempts FROM outbox "
+                    "WHERE status = 'pending' AND chat_id = ? AND next_attempt_at <= ? "
+                    "ORDER BY id LIMIT ?",
+                    [chat_id, now, per_chat],
+                )
+            ]
+        return due
 
     def mark_sent(self, ids: list[int]) -> None:
         """Telegram accepted these alerts."""

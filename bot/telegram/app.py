@@ -47,7 +47,7 @@ NewsApplication = Application[
 POLL_JOB = "poll-feeds"
 DELIVERY_JOB = "deliver-alerts"
 POLL_CHECK_SECONDS = 60  # how often to look for due feeds; each feed is due every poll_seconds
-RATE_LIMIT_RETRIES = 3  # AIORateLimiter waits out a 429 RetryAfter this many times
+RATE_LIMIT_RETRIES = 3  # FloodLimiter waits out a 429 RetryAfter this many times
 # One run of a job at a time; a run missed while the bot was busy happens once, late.
 JOB_KWARGS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
 OPENED_KEY = "newsroom_opened"

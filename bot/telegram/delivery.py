@@ -1,7 +1,16 @@
-"""The alert delivery job: send each chat one digest of its pending topic alerts.
+"""The alert delivery job: due alerts go out round-robin across chats, several chats at once.
+
+Each pass loads, for every chat with due alerts, its oldest ones (one digest's worth), the
+chat that has waited longest first, and serves them by several concurrent senders: a chat's
+next digest waits until its previous one is done and its pace (1 s, a group ~3 s) is over, so a
+noisy chat never holds up a quiet one and the bot as a whole runs near Telegram's 30 messages/s
+(FloodLimiter paces the requests and pauses all of them on a 429).
 
 An alert is marked sent only after Telegram accepted the message that carries it, so a stop
 or crash at any point never loses an alert; the outbox never queues a (chat, article) twice.
+When recording an accepted digest fails (the disk is full, say), the digest is kept in memory
+as accepted and recording is retried with growing pauses, while nothing new is sent: it is
+never sent again.
 """
 
 from __future__ import annotations
@@ -9,23 +18,27 @@ from __future__ import annotations
 import asyncio
 import logging
 from dataclasses import dataclass
-from datetime import timedelta
 
 from telegram import Bot, InlineKeyboardMarkup
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
 from telegram.ext import ContextTypes
 
 from bot.newsroom import AlertBatch, Newsroom
+from bot.telegram.flood import chat_seconds, retry_seconds
 from bot.telegram.handlers.subscriptions import alert_button
 from bot.telegram.render import render_digest
 
 log = logging.getLogger(__name__)
 
-DELIVERY_SECONDS = 5.0  # how often the job looks for due alerts
+DELIVERY_SECONDS = 2.0  # how often the job looks for due alerts when none are being sent
+RUN_SECONDS = 10.0  # a run stops taking new digests after this long (the next run goes on)
+RELOAD_SECONDS = 0.5  # while sending, due alerts are looked up again this often
+CHATS_PER_LOAD = 300  # chats taken from the outbox at once
 MAX_PER_DIGEST = 10  # articles in one digest message
-CONCURRENT_CHATS = 8  # chats served at once (AIORateLimiter paces the actual requests)
+CONCURRENT_SENDS = 16  # digests being sent at once (FloodLimiter paces the requests)
 FIRST_BACKOFF_SECONDS = 15.0
 MAX_BACKOFF_SECONDS = 3600.0
+RECORD_BACKOFF_SECONDS = (1.0, 60.0)  # first and longest pause when recording a send fails
 MAX_ATTEMPTS = 12  # then a temporary failure is taken as permanent
 CHAT_GONE_ERRORS = ("chat not found", "group chat was deactivated", "peer_id_invalid")
 
@@ -39,6 +52,7 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     chats_gone: int = 0
+    unrecorded: int = 0  # accepted by Telegram, not yet recorded as sent (storage failing)
 
 
 @dataclass(slots=True)
@@ -51,50 +65,123 @@ class _Digest:
 
 
 class AlertDelivery:
-    """Sends due alerts; one run at a time, so no alert is ever handed to Telegram twice."""
+    """Sends due alerts; one run at a time, one digest per chat at a time, so no alert is
+    ever handed to Telegram twice."""
 
     def __init__(self, newsroom: Newsroom) -> None:
         self.newsroom = newsroom
         self._lock = asyncio.Lock()
+        self._ready_at: dict[int, float] = {}  # event-loop time a chat may get its next digest
+        self._unrecorded: list[AlertBatch] = []  # accepted by Telegram, not recorded yet
+        self._record_backoff = 0.0
+        self._record_at = 0.0  # when to try recording them again
 
     async def run(self, bot: Bot) -> DeliveryReport:
-        """Queue alerts for newly stored articles, then send every chat its due alerts."""
+        """Queue alerts for newly stored articles, then send due alerts until none are left
+        (or RUN_SECONDS have passed)."""
         async with self._lock:
             report = DeliveryReport()
-            await self.newsroom.match_alerts()
-            batches = await self.newsroom.pending_alerts()
-            gate = asyncio.Semaphore(CONCURRENT_CHATS)
-
-            async def one(batch: AlertBatch) -> None:
-                async with gate:
-                    await self._deliver(bot, batch, report)
-
-            outcomes = await asyncio.gather(*(one(b) for b in batches), return_exceptions=True)
-            for batch, outcome in zip(batches, outcomes, strict=True):
-                if isinstance(outcome, Exception):  # e.g. the database failed: pending stays
-                    log.error("Alert delivery to %s failed", batch.chat_id, exc_info=outcome)
-            if batches:
+            loop = asyncio.get_running_loop()
+            stop_loading = loop.time() + RUN_SECONDS
+            gate = asyncio.Semaphore(CONCURRENT_SENDS)
+            serving: dict[int, asyncio.Task[None]] = {}
+            loaded_at = -RELOAD_SECONDS
+            try:
+                while True:
+                    now = loop.time()
+                    if now < stop_loading and (not serving or now - loaded_at >= RELOAD_SECONDS):
+                        if not await self._record(report):
+                            break
+                        loaded_at = now
+                        await self.newsroom.match_alerts()
+                        for batch in await self.newsroom.pending_alerts(
+                            CHATS_PER_LOAD, MAX_PER_DIGEST, exclude=serving
+                        ):
+                            serving[batch.chat_id] = asyncio.create_task(
+                                self._serve(bot, batch, gate, report)
+                            )
+                    if not serving:
+                        break
+                    done, _ = await asyncio.wait(
+                        serving.values(),
+                        timeout=RELOAD_SECONDS,
+                        return_when=asyncio.FIRST_COMPLETED,
+                    )
+                    _finished(serving, done)
+            finally:
+                for task in serving.values():  # only when the run itself is cancelled
+                    task.cancel()
+            report.unrecorded = sum(len(b.deliveries) for b in self._unrecorded)
+            if report.messages or report.retrying or report.failed or report.unrecorded:
                 log.info("Alert delivery: %s", report)
             return report
 
-    async def _deliver(self, bot: Bot, batch: AlertBatch, report: DeliveryReport) -> None:
-        """Send one chat its digests in order, stopping at the first temporary failure."""
+    async def _record(self, report: DeliveryReport) -> bool:
+        """Record digests Telegram accepted but storage did not take; False while it fails."""
+        if not self._unrecorded:
+            return True
+        loop = asyncio.get_running_loop()
+        if loop.time() < self._record_at:
+            return False
+        while self._unrecorded:
+            batch = self._unrecorded[0]
+            try:
+                await self.newsroom.alerts_sent(batch)
+            except Exception as exc:
+                self._storage_failed(exc)
+                return False
+            self._unrecorded.pop(0)
+        self._record_backoff = 0.0
+        return True
+
+    def _storage_failed(self, exc: Exception) -> None:
+        first, longest = RECORD_BACKOFF_SECONDS
+        self._record_backoff = min(self._record_backoff * 2, longest) if self._unrecorded else first
+        self._record_at = asyncio.get_running_loop().time() + self._record_backoff
+        log.warning(
+            "Could not record delivered alerts (%s): trying again in %.0f s, sending nothing "
+            "new meanwhile",
+            exc,
+            self._record_backoff,
+        )
+
+    async def _serve(
+        self, bot: Bot, batch: AlertBatch, gate: asyncio.Semaphore, report: DeliveryReport
+    ) -> None:
+        """Wait for the chat's pace, then send its digest(s) with one of the senders."""
+        loop = asyncio.get_running_loop()
+        wait = self._ready_at.get(batch.chat_id, 0.0) - loop.time()
+        if wait > 0:
+            await asyncio.sleep(wait)
+        async with gate:
+            if self._unrecorded:  # storage is failing: send nothing until it records again
+                return
+            sent = await self._deliver(bot, batch, report)
+        self._ready_at[batch.chat_id] = loop.time() + sent * chat_seconds(batch.chat_id)
+        if len(self._ready_at) > 4 * CHATS_PER_LOAD:
+            now = loop.time()
+            self._ready_at = {c: t for c, t in self._ready_at.items() if t > now}
+
+    async def _deliver(self, bot: Bot, batch: AlertBatch, report: DeliveryReport) -> int:
+        """Send one chat its digests in order, stopping at the first temporary failure;
+        return how many messages Telegram accepted."""
         topics = {sub.id: sub.topic for sub in await self.newsroom.subscriptions(batch.chat_id)}
         digests = _digests(batch, topics)
+        accepted = 0
         for index, digest in enumerate(digests):
             alerts = digest.alerts
             try:
                 await self._send(bot, digest)
             except RetryAfter as exc:
-                await self._retry(_rest(digests, index), _seconds(exc.retry_after), exc, report)
-                return
+                await self._retry(_rest(digests, index), retry_seconds(exc), exc, report)
+                break
             except Forbidden as exc:
                 await self._gone(alerts.chat_id, exc, report)
-                return
+                break
             except BadRequest as exc:
                 if any(text in exc.message.lower() for text in CHAT_GONE_ERRORS):
                     await self._gone(alerts.chat_id, exc, report)
-                    return
+                    break
                 log.warning("Telegram refused an alert for chat %s: %s", alerts.chat_id, exc)
                 await self.newsroom.alerts_failed(alerts, f"refused: {exc.message}")
                 report.failed += len(alerts.deliveries)
@@ -102,10 +189,18 @@ class AlertDelivery:
             except Exception as exc:  # NetworkError, TimedOut, or a bug: try again later
                 log.warning("Alert delivery to %s failed", alerts.chat_id, exc_info=exc)
                 await self._retry(_rest(digests, index), _backoff(alerts), exc, report)
-                return
-            await self.newsroom.alerts_sent(alerts)
+                break
+            accepted += len(digest.messages)
             report.sent += len(alerts.deliveries)
             report.messages += len(digest.messages)
+            try:
+                await self.newsroom.alerts_sent(alerts)
+            except Exception as exc:  # kept as accepted, recorded later, never sent again
+                if not self._unrecorded:  # the first failure of many concurrent ones
+                    self._storage_failed(exc)
+                self._unrecorded.append(alerts)
+                break
+        return accepted
 
     async def _send(self, bot: Bot, digest: _Digest) -> None:
         """Send a digest's messages; follow the chat once if it became a supergroup."""
@@ -147,6 +242,15 @@ async def deliver_alerts(context: ContextTypes.DEFAULT_TYPE) -> None:
     await context.job.data.run(context.bot)
 
 
+def _finished(serving: dict[int, asyncio.Task[None]], done: set[asyncio.Task[None]]) -> None:
+    """Forget the chats whose task is done, logging a task that failed (pending stays)."""
+    for chat_id, task in list(serving.items()):
+        if task in done:
+            del serving[chat_id]
+            if not task.cancelled() and (exc := task.exception()) is not None:
+                log.error("Alert delivery to %s failed", chat_id, exc_info=exc)
+
+
 def _digests(batch: AlertBatch, topics: dict[int, str]) -> list[_Digest]:
     """Cut a chat's alerts into digests that each fit one message (up to MAX_PER_DIGEST)."""
     digests: list[_Digest] = []
@@ -183,10 +287,6 @@ def _rest(digests: list[_Digest], index: int) -> AlertBatch:
         rest.deliveries += digest.alerts.deliveries
         rest.articles += digest.alerts.articles
     return rest
-
-
-def _seconds(retry_after: int | timedelta) -> float:
-    return retry_after.total_seconds() if isinstance(retry_after, timedelta) else float(retry_after)
 
 
 def _backoff(alerts: AlertBatch) -> float:
