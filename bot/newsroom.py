@@ -100,6 +100,10 @@ class Newsroom:
         if add_configured_feeds:
             await self.run.db(self.storage.feeds.add_configured, s.feeds)
 
+    def database_problem(self) -> str | None:
+        """Why the database file at the configured path is not the one open (None: it is)."""
+        return self.storage.file_problem()
+
     async def close(self) -> None:
         """Finish queued work and close everything."""
         await self.fetcher.aclose()

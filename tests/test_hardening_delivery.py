@@ -17,8 +17,6 @@ import random
 import re
 import signal
 import sqlite3
-import time
-from collections.abc import Callable
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +27,7 @@ from bot.storage import Storage
 from bot.telegram.delivery import MAX_PER_DIGEST
 from bot.telegram.emulator import BotAPIEmulator, Call
 from tests.support.botapi_http import BotAPIServer
-from tests.support.crash import Child, integrity, newsbot_env
+from tests.support.crash import Child, exit_code, integrity, newsbot_env, printed_lines, until
 from tests.support.outbox import TOPIC, queue_alerts
 
 SEED = 20240311
@@ -38,7 +36,6 @@ CHATS = (1001, 1002, 1003, 1004, -4001, -1001000004001)  # private chats, a grou
 ARTICLES = 50  # each chat's pending alerts: 5 digests of 10, one message each
 TOTAL = len(CHATS) * ARTICLES
 KILLS = 4
-WAIT_SECONDS = 60.0
 DRAIN_SECONDS = 0.3  # after a kill: let the emulator answer what the dead bot had sent
 ENTRY_ID = re.compile(r" · #(\d+)$", re.MULTILINE)  # the end of a digest entry's meta line
 HEADER = re.compile(r"^🔔 New on (.+): (\d+) articles?\n")
@@ -82,24 +79,6 @@ def received(emu: BotAPIEmulator, chat: int) -> list[list[int]]:
 def accepted(emu: BotAPIEmulator) -> int:
     """sendMessage calls the emulator has accepted so far."""
     return sum(1 for call in emu.calls_to("sendMessage") if call.ok)
-
-
-async def until(condition: Callable[[], bool], child: Child, what: str) -> None:
-    """Wait (without blocking the emulator) until `condition()` holds while the child runs."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while not condition():
-        assert child.running(), f"the bot exited while waiting for {what}:\n{child.output()}"
-        assert time.monotonic() < deadline, f"timed out waiting for {what}:\n{child.output()}"
-        await asyncio.sleep(0.01)
-
-
-async def exit_code(child: Child) -> int:
-    """Wait (without blocking the emulator) for the child to exit; its exit code."""
-    deadline = time.monotonic() + WAIT_SECONDS
-    while child.running():
-        assert time.monotonic() < deadline, f"the bot did not exit:\n{child.output()}"
-        await asyncio.sleep(0.05)
-    return child.process.returncode
 
 
 class KillSwitch:
@@ -233,7 +212,6 @@ async def test_sigkill_during_delivery_loses_no_alert_and_repeats_only_those_in_
 
 SECRET_TOKEN = "7000000001:AAF3kq9ZtLeakCheckSecret0123456789"
 SECRET_PART = SECRET_TOKEN.partition(":")[2]
-LOG_RECORD = re.compile(r"\d{4}-\d\d-\d\d [\d:,]+ (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+: ")
 REJECTED = "newsbot: Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)."
 
 
@@ -298,5 +276,5 @@ async def test_a_rejected_token_is_reported_in_one_line_without_the_token(
     output = child.output()
     assert get_me.answer["error_code"] == 401
     assert_no_token(output)
-    printed = [line for line in output.splitlines() if not LOG_RECORD.match(line)]
+    printed = printed_lines(output)
     assert printed == [REJECTED], output  # no traceback, just the one line

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -22,6 +23,7 @@ class Storage:
     def __init__(self, path: str | Path = ":memory:") -> None:
         self.path = str(path)
         self.db = open_database(path)
+        self._identity = None if self.path == ":memory:" else _identity(self.path)
         self.feeds = FeedStore(self.db)
         self.articles = ArticleStore(self.db)
         self.subscriptions = SubscriptionStore(self.db)
@@ -34,6 +36,30 @@ class Storage:
         with write(self.db) as db:
             yield db
 
+    def file_problem(self) -> str | None:
+        """Why the file this storage opened is no longer the one at its path (None: it is).
+
+        SQLite keeps using an open file after it is deleted or replaced, so without this
+        check the bot would go on writing where nobody will ever read it.
+        """
+        if self._identity is None:
+            return None
+        try:
+            identity = _identity(self.path)
+        except FileNotFoundError:
+            return f"the database file {self.path} was deleted while newsbot was using it"
+        except OSError as exc:
+            return f"the database file {self.path} cannot be checked: {exc.strerror}"
+        if identity != self._identity:
+            return f"the database file {self.path} was replaced while newsbot was using it"
+        return None
+
     def close(self) -> None:
         """Close the connection (checkpointing the WAL)."""
         self.db.conn.close()
+
+
+def _identity(path: str) -> tuple[int, int]:
+    """The device and inode of a file: what a copy or replacement does not share."""
+    stat = os.stat(path)
+    return stat.st_dev, stat.st_ino

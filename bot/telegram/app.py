@@ -51,6 +51,9 @@ RATE_LIMIT_RETRIES = 3  # FloodLimiter waits out a 429 RetryAfter this many time
 # One run of a job at a time; a run missed while the bot was busy happens once, late.
 JOB_KWARGS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
 OPENED_KEY = "newsroom_opened"
+FATAL_KEY = "fatal_problem"  # why the bot stopped itself (runner reports it)
+WATCH_JOB = "watch-database"
+WATCH_SECONDS = 5.0  # how often the database file is checked
 
 
 def build_application(
@@ -150,8 +153,18 @@ async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
         log.info("Poll: %s", report.summary())
 
 
+async def watch_database(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """JobQueue callback: stop the bot when its database file was deleted or replaced."""
+    assert context.job is not None and isinstance(context.job.data, Newsroom)
+    problem = context.job.data.database_problem()
+    if problem and FATAL_KEY not in context.bot_data:
+        context.bot_data[FATAL_KEY] = problem
+        context.application.stop_running()
+
+
 async def _post_init(application: NewsApplication) -> None:
-    """Open the newsroom, publish the commands menu, schedule polling and alert delivery."""
+    """Open the newsroom, publish the commands menu, schedule polling, alert delivery and
+    the database watch."""
     newsroom: Newsroom = application.bot_data[NEWSROOM_KEY]
     await newsroom.open()
     application.bot_data[OPENED_KEY] = True
@@ -172,6 +185,9 @@ async def _post_init(application: NewsApplication) -> None:
         name=DELIVERY_JOB,
         data=AlertDelivery(newsroom),
         job_kwargs=JOB_KWARGS,
+    )
+    jobs.run_repeating(
+        watch_database, WATCH_SECONDS, name=WATCH_JOB, data=newsroom, job_kwargs=JOB_KWARGS
     )
 
 

@@ -12,7 +12,8 @@ from telegram.error import InvalidToken
 
 from bot.config import Settings
 from bot.errors import NewsbotError
-from bot.telegram.app import build_application
+from bot.storage.lock import single_instance
+from bot.telegram.app import FATAL_KEY, build_application
 
 log = logging.getLogger(__name__)
 
@@ -92,9 +93,10 @@ def run(
     PTB's run_polling/run_webhook stop on SIGINT/SIGTERM: they stop fetching updates, let
     running handlers and jobs finish, then call post_shutdown (which closes the newsroom).
     An alert interrupted mid-send stays pending in the outbox and goes out on the next run.
+    Only one run per database: a second one stops at once with one line (see single_instance).
     The token never appears in the log (see TokenRedactor).
     """
-    with token_redacted(settings.telegram_token or ""):
+    with token_redacted(settings.telegram_token or ""), single_instance(settings.db_path):
         application = build_application(settings)
         try:
             if webhook_url:
@@ -117,4 +119,7 @@ def run(
             raise NewsbotError(
                 "Telegram rejected the bot token: check TELEGRAM_BOT_TOKEN (from @BotFather)."
             ) from None
+    problem = application.bot_data.get(FATAL_KEY)
+    if problem:
+        raise NewsbotError(f"stopped: {problem}; put it back (or restore a backup) and start again")
     return 0

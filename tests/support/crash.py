@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -14,6 +16,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 START_TIMEOUT = 120.0  # seconds a condition may take before the test gives up
+ASYNC_WAIT_SECONDS = 60.0  # the same, for the async waits
+LOG_RECORD = re.compile(r"\d{4}-\d\d-\d\d [\d:,]+ (DEBUG|INFO|WARNING|ERROR|CRITICAL) \S+: ")
 
 
 def newsbot_env(db_path: Path, **overrides: str) -> dict[str, str]:
@@ -107,3 +111,27 @@ def integrity(db_path: Path) -> tuple[str, str]:
         except sqlite3.DatabaseError as exc:
             return check, str(exc)
         return check, "ok"
+
+
+async def until(condition: Callable[[], bool], child: Child, what: str) -> None:
+    """Wait (without blocking the event loop, e.g. an emulator's) until `condition()` holds
+    while the child runs."""
+    deadline = time.monotonic() + ASYNC_WAIT_SECONDS
+    while not condition():
+        assert child.running(), f"the bot exited while waiting for {what}:\n{child.output()}"
+        assert time.monotonic() < deadline, f"timed out waiting for {what}:\n{child.output()}"
+        await asyncio.sleep(0.01)
+
+
+async def exit_code(child: Child) -> int:
+    """Wait (without blocking the event loop) for the child to exit; its exit code."""
+    deadline = time.monotonic() + ASYNC_WAIT_SECONDS
+    while child.running():
+        assert time.monotonic() < deadline, f"the bot did not exit:\n{child.output()}"
+        await asyncio.sleep(0.05)
+    return child.process.returncode
+
+
+def printed_lines(output: str) -> list[str]:
+    """A child's output without its log records: what it printed for the user."""
+    return [line for line in output.splitlines() if not LOG_RECORD.match(line)]
