@@ -21,6 +21,23 @@ def utcnow(plus_seconds: float = 0.0) -> str:
     return when.isoformat(timespec="seconds")
 
 
+def spot_check(conn: sqlite3.Connection) -> None:
+    """Read the first and the last row of every table: a damaged or cut-off file fails here.
+
+    It reads a few pages per table whatever the file's size (PRAGMA quick_check, which it
+    replaces at start, reads every page: 5.9 s for a 1.2 GB file). Damage deeper inside a
+    table is reported by SQLite when a query reaches it (one line, exit 1, in the CLI).
+    """
+    tables = conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%' "
+        "AND sql NOT LIKE '%WITHOUT ROWID%'"
+    ).fetchall()
+    for (name,) in tables:
+        quoted = '"' + name.replace('"', '""') + '"'
+        for order in ("ASC", "DESC"):
+            conn.execute(f"SELECT * FROM {quoted} ORDER BY rowid {order} LIMIT 1").fetchall()
+
+
 def open_database(path: str | Path = ":memory:") -> sqlite_utils.Database:
     """Open (creating if needed) and migrate the database at `path`.
 
@@ -43,10 +60,7 @@ def open_database(path: str | Path = ":memory:") -> sqlite_utils.Database:
         conn.execute("PRAGMA foreign_keys = ON")
         db = sqlite_utils.Database(conn)
         migrate(db)
-        (verdict,) = conn.execute("PRAGMA quick_check(1)").fetchone()
-        if verdict != "ok":
-            detail = " ".join(str(verdict).replace("*", "").split())
-            raise sqlite3.DatabaseError(f"database disk image is malformed ({detail})")
+        spot_check(conn)
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"cannot use database {path}: {exc}") from None
     return db
