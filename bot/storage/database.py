@@ -10,6 +10,8 @@ import sqlite_utils
 
 from bot.storage.migrations import migrate
 
+WAL_SIZE_LIMIT = 4 * 1024 * 1024  # bytes
+
 
 class StorageError(Exception):
     """The database cannot be used (unwritable, corrupt, ...); the message is one line."""
@@ -56,6 +58,8 @@ def open_database(path: str | Path = ":memory:") -> sqlite_utils.Database:
         conn.execute("PRAGMA busy_timeout = 10000")
         if not memory:
             conn.execute("PRAGMA journal_mode = WAL")
+            # A checkpoint leaves the WAL file at most this big instead of its largest size.
+            conn.execute(f"PRAGMA journal_size_limit = {WAL_SIZE_LIMIT}")
         conn.execute("PRAGMA synchronous = NORMAL")
         conn.execute("PRAGMA foreign_keys = ON")
         db = sqlite_utils.Database(conn)
