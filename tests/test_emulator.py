@@ -19,6 +19,7 @@ from telegram import (
     InlineKeyboardMarkup,
     InlineQueryResultArticle,
     InputTextMessageContent,
+    ReplyKeyboardMarkup,
     Update,
 )
 from telegram.constants import ParseMode
@@ -218,6 +219,8 @@ async def test_invalid_messages_are_refused(emulator: BotAPIEmulator, bot: Bot) 
         await bot.send_message(
             1, "x", reply_markup=InlineKeyboardMarkup([[InlineKeyboardButton("x")]])
         )
+    with pytest.raises(BadRequest, match=r"(?i)only inline keyboards"):
+        await bot.send_message(1, "x", reply_markup=ReplyKeyboardMarkup([["yes", "no"]]))
     assert emulator.sent_messages() == []
     assert all(not call.ok for call in emulator.calls_to("sendMessage"))
 

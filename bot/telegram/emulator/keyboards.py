@@ -1,4 +1,4 @@
-"""Reply markup checked the way the Bot API checks it: keyboard shape, buttons, callback data."""
+"""Inline keyboards checked the way the Bot API checks them: shape, buttons, callback data."""
 
 from __future__ import annotations
 
@@ -22,7 +22,6 @@ INLINE_ACTIONS = (
     "callback_game",
     "pay",
 )
-_MARKUP_ERROR = "Bad Request: can't parse reply keyboard markup JSON object"
 _BUTTON_ERROR = "Bad Request: can't parse inline keyboard button: "
 
 
@@ -47,44 +46,26 @@ def _inline_button(button: Any) -> None:
             raise ApiError(400, "Bad Request: BUTTON_URL_INVALID")
 
 
-def _rows(markup: dict[str, Any], field: str, kind: str) -> list[list[Any]]:
-    rows = markup[field]
-    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
-        raise ApiError(400, f'Bad Request: field "{field}" of the {kind} must be an Array')
-    if sum(len(row) for row in rows) > MAX_BUTTONS:
-        raise ApiError(400, "Bad Request: reply markup is too long")
-    return rows
+def check_inline_keyboard(markup: Any) -> dict[str, Any] | None:
+    """Validate `reply_markup`; return the inline keyboard a message shows, if any.
 
-
-def check_reply_markup(markup: Any) -> dict[str, Any] | None:
-    """Validate `reply_markup`; return the inline keyboard a sent message shows, if any."""
+    The bot sends inline keyboards only, so other reply markup is not modelled: refused.
+    """
     if markup is None:
         return None
-    if not isinstance(markup, dict):
-        raise ApiError(400, _MARKUP_ERROR)
-    if "inline_keyboard" in markup:
-        for row in _rows(markup, "inline_keyboard", "InlineKeyboardMarkup"):
-            for button in row:
-                _inline_button(button)
-        return {"inline_keyboard": markup["inline_keyboard"]}
-    if "keyboard" in markup:
-        for row in _rows(markup, "keyboard", "ReplyKeyboardMarkup"):
-            for button in row:
-                if not isinstance(button, str) and not (
-                    isinstance(button, dict) and isinstance(button.get("text"), str)
-                ):
-                    raise ApiError(400, "Bad Request: can't parse keyboard button")
-        return None
-    if markup.get("remove_keyboard") is True or markup.get("force_reply") is True:
-        return None
-    raise ApiError(400, _MARKUP_ERROR)
-
-
-def check_inline_keyboard(markup: Any) -> dict[str, Any] | None:
-    """Validate a `reply_markup` that may only be an inline keyboard (edits, inline results)."""
-    if markup is not None and not (isinstance(markup, dict) and "inline_keyboard" in markup):
-        raise ApiError(400, "Bad Request: inline keyboard expected")
-    return check_reply_markup(markup)
+    if not isinstance(markup, dict) or set(markup) != {"inline_keyboard"}:
+        raise ApiError(400, "Bad Request: only inline keyboards are modelled by the emulator")
+    rows = markup["inline_keyboard"]
+    if not isinstance(rows, list) or not all(isinstance(row, list) for row in rows):
+        raise ApiError(
+            400, 'Bad Request: field "inline_keyboard" of the InlineKeyboardMarkup must be an Array'
+        )
+    if sum(len(row) for row in rows) > MAX_BUTTONS:
+        raise ApiError(400, "Bad Request: reply markup is too long")
+    for row in rows:
+        for button in row:
+            _inline_button(button)
+    return {"inline_keyboard": rows}
 
 
 def inline_buttons(message: dict[str, Any]) -> list[dict[str, Any]]:

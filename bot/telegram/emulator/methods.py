@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from bot.telegram.emulator.chats import ChatBook, Message
-from bot.telegram.emulator.keyboards import check_inline_keyboard, check_reply_markup
+from bot.telegram.emulator.keyboards import check_inline_keyboard
 from bot.telegram.emulator.params import ApiError, Params
 from bot.telegram.emulator.text import message_text
 from bot.telegram.emulator.updates import UpdateQueue
@@ -127,7 +127,7 @@ class BotAPI:
     async def send_message(self, params: Params) -> Message:
         chat = self.chats.resolve(params.chat_id())
         text, entities = self._text(params)
-        keyboard = check_reply_markup(params.structure("reply_markup", dict))
+        keyboard = check_inline_keyboard(params.structure("reply_markup", dict))
         reply_to = self._reply_target(params, chat["id"])
         fields: dict[str, Any] = {"from": dict(self.chats.bot), "text": text}
         if entities:

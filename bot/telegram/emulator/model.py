@@ -124,11 +124,7 @@ class BotAPIEmulator:
         """A user sends `text`; return the Update (commands and links get their entities)."""
         user = self.chats.user(user_id, username, first_name)
         chat = self.chats.chat(chat_id, chat_type, title=chat_title, user=user)
-        fields: dict[str, Any] = {"text": text}
-        if chat_type == "channel":
-            fields["sender_chat"] = dict(chat)
-        else:
-            fields["from"] = dict(user)
+        fields: dict[str, Any] = {"from": dict(user), "text": text}
         entities = detect_entities(text)
         if entities:
             fields["entities"] = entities
@@ -136,7 +132,7 @@ class BotAPIEmulator:
             current = self.chats.message(reply_to["chat"]["id"], reply_to["message_id"])
             fields["reply_to_message"] = current or reply_to
         message = self.chats.add_message(chat, fields)
-        return self.updates.push({"channel_post" if chat_type == "channel" else "message": message})
+        return self.updates.push({"message": message})
 
     def push_callback(self, message: dict[str, Any], data: str, *, user_id: int = 1) -> str:
         """A user presses a button with `data` under `message`; return the callback query id."""
