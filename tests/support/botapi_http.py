@@ -42,8 +42,6 @@ class _MethodHandler(RequestHandler):
         self.set_header("Content-Type", "application/json")
         self.finish(json.dumps(answer))
 
-    get = post
-
     def on_connection_close(self) -> None:
         if self._call is not None:
             self._call.cancel()

@@ -77,13 +77,6 @@ class Params:
             raise ApiError(400, f"Bad Request: invalid {name} specified")
         return float(value)
 
-    def flag(self, name: str) -> bool:
-        """A boolean parameter, False when missing."""
-        value = self.values.get(name)
-        if isinstance(value, str):
-            value = self._keep(name, value.lower() in ("true", "1"))
-        return value is True
-
     def structure(self, name: str, kind: type[list[Any]] | type[dict[str, Any]]) -> Any:
         """A JSON object or array parameter (None when missing)."""
         value = self.values.get(name)
