@@ -48,7 +48,7 @@ from bot.storage import Delivery
 from bot.telegram import app as bot_app
 from bot.telegram import delivery
 from bot.telegram.app import DELIVERY_JOB, build_application
-from bot.telegram.emulator import BotAPIEmulator
+from bot.telegram.emulator import BotAPIEmulator, EmulatorRequest
 from bot.telegram.runner import ALLOWED_UPDATES
 
 TOKEN = "123456:bench"
@@ -220,51 +220,49 @@ async def one_run(
         for w in words:
             await setup.subscribe(chat, word(w), "private" if chat > 0 else "group")
     await setup.close()
-    async with BotAPIEmulator(valid_token=TOKEN) as emu:
-        emu.flood_limits(per_chat_per_second=1, per_group_per_minute=20, global_per_second=30)
-        app = build_application(settings, token=TOKEN, base_url=emu.base_url)
-        if variant == "baseline":
-            app.bot._rate_limiter = AIORateLimiter(  # type: ignore[attr-defined]
-                overall_max_rate=25, group_max_rate=19, max_retries=3
-            )
-        await app.initialize()
-        assert app.post_init is not None and app.updater is not None
-        await app.post_init(app)
-        if variant == "baseline":
-            (job,) = app.job_queue.get_jobs_by_name(DELIVERY_JOB)  # type: ignore[union-attr]
-            job.data = OldDelivery(app.bot_data[bot_app.NEWSROOM_KEY])
-        await app.updater.start_polling(
-            poll_interval=0, timeout=10, allowed_updates=ALLOWED_UPDATES
+    emu = BotAPIEmulator(valid_token=TOKEN)
+    emu.flood_limits(per_chat_per_second=1, per_group_per_minute=20, global_per_second=30)
+    app = build_application(settings, token=TOKEN, request=EmulatorRequest(emu))
+    if variant == "baseline":
+        app.bot._rate_limiter = AIORateLimiter(  # type: ignore[attr-defined]
+            overall_max_rate=25, group_max_rate=19, max_retries=3
         )
-        await app.start()
-        start = time.monotonic()
-        offsets = {f: rng.uniform(0, PUBLISH_EVERY) for f in range(plan.feeds)}
-        published = Counter[int]()
-        while (now := time.monotonic() - start) < publish_seconds:
-            for feed, offset in offsets.items():
-                while offset + published[feed] * PUBLISH_EVERY <= now:
-                    published[feed] += 1
-                    sites.publish(feed)
-            await asyncio.sleep(0.05)
-        expected = {
-            (chat, item)
-            for item, topic in plan.topic_of.items()
-            for chat in plan.followers.get(topic, [])
-        }
+    await app.initialize()
+    assert app.post_init is not None and app.updater is not None
+    await app.post_init(app)
+    if variant == "baseline":
+        (job,) = app.job_queue.get_jobs_by_name(DELIVERY_JOB)  # type: ignore[union-attr]
+        job.data = OldDelivery(app.bot_data[bot_app.NEWSROOM_KEY])
+    await app.updater.start_polling(poll_interval=0, timeout=10, allowed_updates=ALLOWED_UPDATES)
+    await app.start()
+    start = time.monotonic()
+    offsets = {f: rng.uniform(0, PUBLISH_EVERY) for f in range(plan.feeds)}
+    published = Counter[int]()
+    while (now := time.monotonic() - start) < publish_seconds:
+        for feed, offset in offsets.items():
+            while offset + published[feed] * PUBLISH_EVERY <= now:
+                published[feed] += 1
+                sites.publish(feed)
+        await asyncio.sleep(0.05)
+    expected = {
+        (chat, item)
+        for item, topic in plan.topic_of.items()
+        for chat in plan.followers.get(topic, [])
+    }
+    seen = _seen(emu, plan)
+    drain_until = time.monotonic() + drain
+    while time.monotonic() < drain_until and len(set(seen)) < len(expected):
+        await asyncio.sleep(0.5)
         seen = _seen(emu, plan)
-        drain_until = time.monotonic() + drain
-        while time.monotonic() < drain_until and len(set(seen)) < len(expected):
-            await asyncio.sleep(0.5)
-            seen = _seen(emu, plan)
-        end = time.monotonic()
-        await app.updater.stop()
-        await app.stop()
-        await app.shutdown()
-        assert app.post_shutdown is not None
-        pending = await _pending_pairs(app.bot_data[bot_app.NEWSROOM_KEY], plan)
-        await app.post_shutdown(app)
-        sends = [c for c in emu.calls_to("sendMessage") if c.ok]
-        floods = len(emu.flood_violations)
+    end = time.monotonic()
+    await app.updater.stop()
+    await app.stop()
+    await app.shutdown()
+    assert app.post_shutdown is not None
+    pending = await _pending_pairs(app.bot_data[bot_app.NEWSROOM_KEY], plan)
+    await app.post_shutdown(app)
+    sends = [c for c in emu.calls_to("sendMessage") if c.ok]
+    floods = len(emu.flood_violations)
     await site.stop()
     return _result(variant, plan, expected, seen, pending, sends, floods, end - start)
 
