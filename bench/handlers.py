@@ -32,7 +32,7 @@ from bot.models import Article
 from bot.newsroom import Newsroom
 from bot.storage import ArticleStore
 from bot.telegram.render import render_articles
-from bot.topics import Topic, article_tokens, to_fts_query
+from bot.topics import Topic, article_tokens, search_to_fts
 
 SEED = 2024
 COMMONEST = 10  # the worst-case rows: this many of the most widespread words, 5 times each
@@ -62,7 +62,7 @@ class BaselineNewsroom(Newsroom):
 
     def _latest_on(self, topic: Topic, count: int) -> list[Article]:
         found: list[Article] = []
-        fts, offset, page = to_fts_query(topic), 0, max(count * 4, 20)
+        fts, offset, page = search_to_fts(topic.text), 0, max(count * 4, 20)
         while len(found) < count and offset < 2000:
             batch = self.storage.articles.latest_matching(fts, page, offset)
             found += [a for a in batch if topic.matches(article_tokens(a.title, a.text))]

@@ -28,7 +28,7 @@ from bot.ingest.urls import canonical_url, is_http_url
 from bot.keypoints import KeyPointExtractor
 from bot.models import Article, FeedItem, ParsedFeed
 from bot.storage import Delivery, Feed, Storage, Subscription, SubscriptionLimitError
-from bot.topics import Topic, TopicError, article_tokens, parse_topic, search_to_fts, to_fts_query
+from bot.topics import Topic, TopicError, article_tokens, parse_topic, search_to_fts
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +43,6 @@ class AlertBatch:
     chat_id: int
     deliveries: list[Delivery]
     articles: list[Article]
-    topics: list[str] = field(default_factory=list)
 
 
 @dataclass(slots=True)
@@ -123,11 +122,14 @@ class Newsroom:
     def _latest_on(self, topic: Topic, count: int) -> list[Article]:
         """FTS5 proposes the newest matches, the topic checks each (FTS5 stems differently).
 
-        Nearly every proposal passes, so the first page is only `count` long (checking one
-        costs about as much as finding twenty); later pages double.
+        FTS5 gets the unstemmed words (its porter tokenizer stems them its own way), so it
+        proposes a superset; porter and Snowball agree on nearly all words (where they do not,
+        e.g. "fairly"/"fair", a match can be missed). Nearly every proposal passes, so the first
+        page is only `count` long (checking one costs about as much as finding twenty); later
+        pages double.
         """
         found: list[Article] = []
-        fts, offset, page = to_fts_query(topic), 0, count
+        fts, offset, page = search_to_fts(topic.text), 0, count
         while len(found) < count and offset < 2000:
             batch = self.storage.articles.latest_matching(fts, page, offset)
             found += [a for a in batch if topic.matches(article_tokens(a.title, a.text))]
@@ -359,8 +361,6 @@ class Newsroom:
                 batch = batches.setdefault(delivery.chat_id, AlertBatch(delivery.chat_id, [], []))
                 batch.deliveries.append(delivery)
                 batch.articles.append(article)
-                if sub.topic not in batch.topics:
-                    batch.topics.append(sub.topic)
             return list(batches.values())
 
         return await self.run.db(load)

@@ -204,7 +204,8 @@ def parse_topic(text: str) -> Topic:
 def article_tokens(title: str, text: str) -> list[str]:
     """Match tokens of an article: its title's, a break no phrase can span, then its body's.
 
-    FTS5 phrases do not span columns either, so this keeps :func:`to_fts_query` a superset.
+    FTS5 phrases do not span columns either, so this keeps :func:`search_to_fts` of a topic
+    a superset.
     """
     return [*tokenize(title), _BREAK, *tokenize(text)]
 
@@ -228,18 +229,9 @@ def _fts_expression(terms: _Terms) -> str:
     return "".join([expression, *(f" NOT {_fts_string([word])}" for word in terms.excluded)])
 
 
-def to_fts_query(topic: Topic) -> str:
-    """An FTS5 MATCH expression selecting a superset of the articles on ``topic``.
-
-    It uses the unstemmed words (the store's porter tokenizer stems them its own way), so it
-    is a pre-filter: run :meth:`Topic.matches` on what it returns. Porter and Snowball agree
-    on nearly all words; where they do not (``fairly``/``fair``) the pre-filter can miss.
-    """
-    return _fts_expression(_parse_terms(topic.text))
-
-
 def search_to_fts(query: str) -> str:
-    """An FTS5 MATCH expression for a /search query; any input gives a valid expression."""
+    """An FTS5 MATCH expression for a /search query or a topic's text (a pre-filter: run
+    :meth:`Topic.matches` on what it finds); any input gives a valid expression."""
     return _fts_expression(_parse_terms(query))
 
 

@@ -4,10 +4,11 @@ deliver through the real client to the emulator — exactly once, whatever Teleg
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 
+from bot.storage.database import utcnow
 from bot.telegram.app import DELIVERY_JOB, POLL_JOB
 from bot.telegram.delivery import DELIVERY_SECONDS
 from bot.telegram.emulator import BotAPIEmulator, inline_buttons
@@ -100,7 +101,7 @@ async def test_a_failed_send_is_retried_once_after_a_restart(
     assert early.sent == 0  # backing off: not due yet
 
     def time_passes() -> None:  # move the retry time into the past instead of waiting
-        past = (datetime.now(UTC) - timedelta(seconds=1)).isoformat(timespec="seconds")
+        past = utcnow(-1)
         harness.newsroom.storage.db.execute("UPDATE outbox SET next_attempt_at = ?", [past])
 
     await harness.newsroom.run.db(time_passes)

@@ -314,7 +314,16 @@ def test_iso_utc() -> None:
 
 @pytest.mark.parametrize(
     ("raw", "code"),
-    [("en-US", "en"), ("ko_KR", "ko"), ("DE", "de"), ("fil", "fil"), ("", None), (None, None)],
+    [
+        ("en-US", "en"),
+        ("ko_KR", "ko"),
+        ("DE", "de"),
+        ("eng", "en"),
+        ("fil", None),  # no ISO 639-1 code: key points detect the language from the text
+        ("xx-YY", None),
+        ("", None),
+        (None, None),
+    ],
 )
 def test_language_code(raw: str | None, code: str | None) -> None:
     assert language_code(raw) == code

@@ -1,4 +1,4 @@
-"""canonical_url, is_http_url and find_urls."""
+"""canonical_url and is_http_url."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ingest.urls import canonical_url, find_urls, is_http_url
+from bot.ingest.urls import canonical_url, is_http_url
 
 
 @pytest.mark.parametrize(
@@ -92,23 +92,3 @@ def test_canonical_url_is_idempotent(
 )
 def test_is_http_url(text: str, expected: bool) -> None:
     assert is_http_url(text) is expected
-
-
-def test_find_urls_in_a_chat_message() -> None:
-    text = (
-        "Read this: https://news.example.com/a?id=1. Also (see http://example.org/b) and "
-        "https://en.example.org/wiki/Bridge_(engineering), "
-        "<https://example.net/c>, https://news.example.com/a?id=1 again; ftp://no.example/"
-    )
-    assert find_urls(text) == [
-        "https://news.example.com/a?id=1",
-        "http://example.org/b",
-        "https://en.example.org/wiki/Bridge_(engineering)",
-        "https://example.net/c",
-    ]
-
-
-def test_find_urls_handles_quotes_and_no_links() -> None:
-    assert find_urls('He said "https://example.com/q" twice!') == ["https://example.com/q"]
-    assert find_urls("nothing to see, just example.com") == []
-    assert find_urls("https:// broken") == []

@@ -18,6 +18,7 @@ from lxml import html as lxml_html
 
 from bot.errors import NewsbotError
 from bot.ingest.urls import is_http_url
+from bot.keypoints.language import normalize_language_code
 from bot.models import FeedItem, ParsedFeed
 
 TEASER_CHARS = 400  # a body shorter than this is a teaser
@@ -45,7 +46,6 @@ _ELLIPSIS_END = re.compile(r"(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\W*$")
 _READ_MORE = re.compile(
     r"^(?:continue reading|read more|read the (?:full|rest)|keep reading|more\s*»)", re.I
 )
-_LANGUAGE = re.compile(r"^([a-z]{2,3})(?:[-_][a-z0-9]+)*$", re.I)
 _PERIOD_SECONDS = {
     "hourly": 3600,
     "daily": 86400,
@@ -108,11 +108,8 @@ def _tidy(text: str) -> str:
 
 
 def language_code(raw: object) -> str | None:
-    """The ISO 639 code in a language tag ("en-US" -> "en"), or None."""
-    if not isinstance(raw, str):
-        return None
-    match = _LANGUAGE.match(raw.strip())
-    return match.group(1).lower() if match else None
+    """The ISO 639-1 code of a feed's or page's language tag ("en-US", "eng" -> "en"), or None."""
+    return normalize_language_code(raw) if isinstance(raw, str) else None
 
 
 def iso_utc(when: datetime, now: datetime | None = None) -> str:

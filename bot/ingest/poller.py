@@ -32,7 +32,6 @@ class IngestReport:
     feeds_failed: int = 0
     articles_new: int = 0
     articles_updated: int = 0
-    new_ids: list[int] = field(default_factory=list)
     failures: list[tuple[str, str]] = field(default_factory=list)  # (feed URL, error)
 
     def summary(self) -> str:
@@ -101,7 +100,6 @@ class Poller:
                     progress(feed)
 
         await asyncio.gather(*(one(feed) for feed in feeds))
-        report.new_ids.sort()
         return report
 
     async def _failed(self, feed: Feed, error: str, report: IngestReport) -> None:
@@ -137,7 +135,6 @@ class Poller:
         new_ids, updated = await self.run.db(self._save, feed.id, prepared)
         report.articles_new += len(new_ids)
         report.articles_updated += updated
-        report.new_ids.extend(new_ids)
         await self.run.db(
             self.storage.feeds.record_success,
             feed.id,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 # Query parameters that only say where a click came from; never part of what a page is.
@@ -47,11 +46,6 @@ _TRACKING_PARAMS = frozenset(
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "hsa_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
-
-# A link runs to the first space or character that cannot end a chat link.
-_URL_IN_TEXT = re.compile(r"""https?://[^\s<>"'`\u00a0\u200b]+""", re.IGNORECASE)
-_TRAILING_PUNCT = ".,;:!?'\"…»”’"
-_CLOSERS = {")": "(", "]": "[", "}": "{"}
 
 
 def _is_tracking(name: str) -> bool:
@@ -105,24 +99,3 @@ def is_http_url(text: str) -> bool:
     except ValueError:
         return False
     return parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.hostname)
-
-
-def _trim(candidate: str) -> str:
-    """Drop the punctuation a sentence puts after a link, keeping balanced brackets."""
-    while candidate:
-        last = candidate[-1]
-        unbalanced = last in _CLOSERS and candidate.count(last) > candidate.count(_CLOSERS[last])
-        if last not in _TRAILING_PUNCT and not unbalanced:
-            break
-        candidate = candidate[:-1]
-    return candidate
-
-
-def find_urls(text: str) -> list[str]:
-    """The http(s) links in a chat message, in order, each once."""
-    found: list[str] = []
-    for match in _URL_IN_TEXT.finditer(text):
-        candidate = _trim(match.group(0))
-        if is_http_url(candidate) and candidate not in found:
-            found.append(candidate)
-    return found

@@ -95,11 +95,6 @@ def is_boilerplate(sentence: str) -> bool:
     return _contains_boilerplate(lowered) or _opens_as_boilerplate(sentence, lowered)
 
 
-def is_end_marker(sentence: str) -> bool:
-    """True for a sentence that, near the end of an article, starts its footer (credits, ...)."""
-    return _ends_article(sentence.lower())
-
-
 def _contains_boilerplate(
     lowered: str, candidates: tuple[tuple[str, re.Pattern[str]], ...] = _ANYWHERE
 ) -> bool:

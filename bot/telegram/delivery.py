@@ -273,7 +273,7 @@ def _digest(batch: AlertBatch, start: int, end: int, topics: dict[int, str]) -> 
     articles = batch.articles[start:end]
     sub_ids = [sid for sid in dict.fromkeys(d.subscription_id for d in deliveries) if sid in topics]
     names = [topics[sid] for sid in sub_ids]
-    alerts = AlertBatch(batch.chat_id, deliveries, articles, names)
+    alerts = AlertBatch(batch.chat_id, deliveries, articles)
     buttons = [[alert_button(sid, topics[sid])] for sid in sub_ids]
     messages = render_digest(", ".join(names) or "your topics", articles)
     return _Digest(alerts, messages, InlineKeyboardMarkup(buttons) if buttons else None)
@@ -282,7 +282,7 @@ def _digest(batch: AlertBatch, start: int, end: int, topics: dict[int, str]) -> 
 def _rest(digests: list[_Digest], index: int) -> AlertBatch:
     """The alerts of digests[index:] as one batch (all of them wait for the next try)."""
     first = digests[index].alerts
-    rest = AlertBatch(first.chat_id, [], [], [])
+    rest = AlertBatch(first.chat_id, [], [])
     for digest in digests[index:]:
         rest.deliveries += digest.alerts.deliveries
         rest.articles += digest.alerts.articles
