@@ -15,7 +15,7 @@ from bot.keypoints.stemming import CachedStemmer
 from bot.keypoints.summarizer import KeyPointSummarizer
 from bot.keypoints.tokenizer import NoDownloadTokenizer
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "dailynk-item.txt"
+SEED = Path(__file__).parent / "fixtures" / "dailynk-item.txt"  # from ../shared/seed/
 SEED_TITLE = "Kangwon Province’s plan to improve quality of consumer goods comes under fire"
 
 ENGLISH_TITLE = "City council approves new cycling lanes"

@@ -11,7 +11,7 @@ import pytest
 from bot.config import Settings
 from bot.newsroom import Newsroom
 
-SEED = Path(__file__).resolve().parents[3] / "shared" / "seed" / "dailynk-item.txt"
+SEED = Path(__file__).parents[1] / "fixtures" / "dailynk-item.txt"  # from ../shared/seed/
 SEED_TITLE = "Kangwon Province’s plan to improve quality of consumer goods comes under fire"
 
 
