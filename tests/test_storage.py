@@ -281,3 +281,27 @@ def test_configured_feeds_are_added_once(store: Storage) -> None:
     assert [f.url for f in store.feeds.add_configured((*urls, "https://c.example/f"))] == [
         "https://c.example/f"
     ]
+
+
+def test_a_database_from_before_the_third_migration_gets_only_the_missing_ones(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "older.db"
+    with sqlite3.connect(path) as conn:
+        conn.executescript(LEGACY_DB.read_text())
+        conn.execute("DELETE FROM _migrations WHERE name = '0003_articles_sort_lookup'")
+        conn.execute("DROP INDEX idx_articles_id_sort_at")
+    upgraded = Storage(path)
+    names = [m.name for m in migrations.applied(upgraded.db)]
+    assert names[:3] == [
+        "0001_feeds_and_articles",
+        "0002_chats_subscriptions_outbox",
+        "0003_articles_sort_lookup",
+    ]
+    fresh = Storage(tmp_path / "new.db")
+    assert [row for row in schema(upgraded) if row[0] != "_sqlite_migrations"] == [
+        row for row in schema(fresh) if row[0] != "_sqlite_migrations"
+    ]
+    assert upgraded.articles.count() == 2
+    upgraded.close()
+    fresh.close()
