@@ -9,9 +9,11 @@ random topics in the shapes users write (bench.matching.TopicMaker: words, two w
 "phrases", -exclusions, drawn from the BBC articles' vocabulary, the 150 most widespread
 words left out); a separate row times the most widespread words ("said", "people", ...),
 the worst case. Latency is reported as wall time (what a user waits for, which on a busy
-machine includes waiting for a core) and as this process's CPU time. The baseline is the
-query shapes before the fix (bm25 over every match; the newest matches sorted after reading
-every matching row; 20 candidates checked per page), run in this same process.
+machine includes waiting for a core) and as the CPU time of the process making them. The
+baseline is the code before the fix (commit BASELINE_COMMIT: bm25 over every match; the newest
+matches sorted after reading every matching row; 20 candidates checked per page), its `bot`
+package exported from git and run in a child process on a copy of each database
+(bench.baseline).
 """
 
 from __future__ import annotations
@@ -21,105 +23,17 @@ import asyncio
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
 
 from bench import bbc, corpus
+from bench.baseline import Timing, measure_old, percentile, time_kinds
 from bench.matching import WORD_RE, TopicMaker
-from bot.config import Settings
-from bot.models import Article
-from bot.newsroom import Newsroom
-from bot.storage import ArticleStore
-from bot.telegram.render import render_articles
-from bot.topics import Topic, article_tokens, search_to_fts
 
 SEED = 2024
 COMMONEST = 10  # the worst-case rows: this many of the most widespread words, 5 times each
-
-
-class BaselineArticles(ArticleStore):
-    """The read queries before the fix."""
-
-    def latest_matching(self, fts_query: str, limit: int, offset: int = 0) -> list[Article]:
-        return self._articles(
-            "WHERE a.id IN (SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?) "
-            "ORDER BY a.sort_at DESC, a.id DESC LIMIT ? OFFSET ?",
-            [fts_query, limit, offset],
-        )
-
-    def search(self, fts_query: str, limit: int, offset: int = 0) -> list[Article]:
-        return self._articles(
-            "JOIN hits h ON h.rowid = a.id ORDER BY h.rank",
-            [fts_query, limit, offset],
-            before="WITH hits AS (SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS rank "
-            "FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?) ",
-        )
-
-
-class BaselineNewsroom(Newsroom):
-    """The topic check before the fix: at least 20 candidates a page."""
-
-    def _latest_on(self, topic: Topic, count: int) -> list[Article]:
-        found: list[Article] = []
-        fts, offset, page = search_to_fts(topic.text), 0, max(count * 4, 20)
-        while len(found) < count and offset < 2000:
-            batch = self.storage.articles.latest_matching(fts, page, offset)
-            found += [a for a in batch if topic.matches(article_tokens(a.title, a.text))]
-            if len(batch) < page:
-                break
-            offset += page
-        return found[:count]
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    """The value below which `share` of `values` lie (nearest rank)."""
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
-
-
-@dataclass(frozen=True, slots=True)
-class Timing:
-    """Latencies of many calls of one kind, in milliseconds."""
-
-    wall: list[float]
-    cpu: list[float]
-    found: list[list[int]]  # the ids each call returned
-
-    def wall_p(self, share: float) -> float:
-        return percentile(self.wall, share)
-
-    def cpu_p(self, share: float) -> float:
-        return percentile(self.cpu, share)
-
-    def agrees(self, baseline: Timing) -> int:
-        """How many of the baseline's calls returned what these calls did."""
-        return sum(a == b for a, b in zip(baseline.found, self.found, strict=False))
-
-
-Call = Callable[[Newsroom, str], Awaitable[list[Article]]]
-
-
-async def _latest(room: Newsroom, topic: str) -> list[Article]:
-    return await room.latest(5, topic or None)
-
-
-async def _search(room: Newsroom, query: str) -> list[Article]:
-    return await room.search(query, 6)
-
-
-async def _time_calls(room: Newsroom, call: Call, queries: Sequence[str]) -> Timing:
-    wall: list[float] = []
-    cpu: list[float] = []
-    found: list[list[int]] = []
-    for query in queries:
-        started, used = time.perf_counter(), time.process_time()
-        articles = await call(room, query)
-        render_articles(articles, header=query or "Latest news")
-        wall.append((time.perf_counter() - started) * 1000)
-        cpu.append((time.process_time() - used) * 1000)
-        found.append([article.id for article in articles])
-    return Timing(wall, cpu, found)
+BASELINE_COMMIT = "6a0e7af"  # the last commit before the faster /latest <topic> and /search
+WARM = 5  # untimed calls of each kind first
 
 
 def queries(count: int, seed: int = SEED) -> tuple[list[str], list[str]]:
@@ -131,40 +45,28 @@ def queries(count: int, seed: int = SEED) -> tuple[list[str], list[str]]:
     return maker.texts(count), commonest * 5
 
 
-async def _measure_size(
-    path: Path, kinds: dict[str, tuple[Call, list[str]]], baseline_calls: int
+def _measure_size(
+    path: Path, kinds: dict[str, tuple[str, list[str]]], baseline_calls: int
 ) -> dict[str, tuple[Timing, Timing]]:
     """(baseline, now) timings of each kind of call on the database at `path`."""
-    results: dict[str, tuple[Timing, Timing]] = {}
-    rooms: list[Newsroom] = [BaselineNewsroom(Settings(db_path=str(path), feeds=()))]
-    rooms.append(Newsroom(Settings(db_path=str(path), feeds=())))
-    for room in rooms:
-        await room.open(add_configured_feeds=False)
-    rooms[0].storage.articles = BaselineArticles(rooms[0].storage.db)
-    try:
-        for kind, (call, texts) in kinds.items():
-            for room in rooms:  # warm the page cache and the stemmer caches
-                await _time_calls(room, call, texts[:5])
-            before = await _time_calls(rooms[0], call, texts[:baseline_calls])
-            now = await _time_calls(rooms[1], call, texts)
-            if call is _latest:  # search ranks only the newest SEARCH_WINDOW matches
-                assert now.agrees(before) == len(before.found), f"{kind}: results changed"
-            results[kind] = (before, now)
-    finally:
-        for room in rooms:
-            await room.close()
-    return results
+    fewer = {kind: (call, texts[:baseline_calls]) for kind, (call, texts) in kinds.items()}
+    before = measure_old(BASELINE_COMMIT, path, fewer, WARM)
+    now = asyncio.run(time_kinds(str(path), kinds, WARM))
+    for kind, (call, _) in kinds.items():
+        if call == "latest":  # search ranks only the newest SEARCH_WINDOW matches
+            assert now[kind].agrees(before[kind]) == len(before[kind].found), f"{kind}: changed"
+    return {kind: (before[kind], now[kind]) for kind in kinds}
 
 
 def measure(sizes: Sequence[int], calls: int) -> list[tuple[str, str, str, str, str]]:
     """Build each database, time the calls, print the table; return summary rows."""
     topics, commonest = queries(calls)
-    kinds: dict[str, tuple[Call, list[str]]] = {
-        "/latest": (_latest, [""] * calls),
-        "/latest <topic>": (_latest, topics),
-        "/search <query>": (_search, topics[::-1]),
-        "/search <commonest word>": (_search, commonest),
-        "/latest <commonest word>": (_latest, commonest),
+    kinds: dict[str, tuple[str, list[str]]] = {
+        "/latest": ("latest", [""] * calls),
+        "/latest <topic>": ("latest", topics),
+        "/search <query>": ("search", topics[::-1]),
+        "/search <commonest word>": ("search", commonest),
+        "/latest <commonest word>": ("latest", commonest),
     }
     rows = []
     print(f"handlers: {calls} calls a kind (baseline: fewer on 100k), milliseconds")
@@ -179,7 +81,7 @@ def measure(sizes: Sequence[int], calls: int) -> list[tuple[str, str, str, str, 
             corpus.build_database(path, size)
             built = time.perf_counter() - started
             baseline_calls = calls if size <= 10_000 else max(calls // 4, 20)
-            results = asyncio.run(_measure_size(path, kinds, baseline_calls))
+            results = _measure_size(path, kinds, baseline_calls)
             mixed_before: list[float] = []
             mixed_now: list[float] = []
             for kind, (before, now) in results.items():
