@@ -24,24 +24,87 @@ COUNCIL = [
 ]
 
 
-async def test_latest_on_an_empty_database_says_so(harness: BotHarness) -> None:
+async def test_latest_on_an_empty_database_says_how_to_get_news(harness: BotHarness) -> None:
     outcome = await harness.send("/latest")
-    assert outcome.texts == ["No articles yet: try again soon."]
+    assert outcome.texts == ["I follow no feeds yet; an admin can add one with /addfeed <url>."]
+    await harness.newsroom.add_feed_unchecked(harness.feeds.url("/gone.xml"))  # answers 404
+    unread = await harness.send("/latest", user=2002)
+    assert unread.texts == [
+        "No articles yet: my feeds have not been read yet. Try again in a minute."
+    ]
+    await harness.newsroom.ingest()
+    failing = await harness.send("/latest", user=2003)
+    assert failing.texts == [
+        "No articles yet: none of my 1 feeds could be read so far; see /sources."
+    ]
 
 
-async def test_latest_lists_newest_first_with_key_points(harness: BotHarness) -> None:
+async def test_latest_is_a_compact_list_with_a_key_points_button_each(
+    harness: BotHarness,
+) -> None:
     await harness.follow(news_feed())
     outcome = await harness.send("/latest")
     (message,) = outcome.messages
     text = message["text"]
-    assert text.startswith("Latest news")
+    assert text.startswith("Latest news\nTap a number for that article's key points.")
     assert text.index("Harbour bridge") < text.index("North Korea") < text.index("Bitcoin")
-    assert "• The harbour bridge will close for four weekends" in text
+    # headline, source and date, then one line: the first key point, not the bullets
+    bitcoin = "3. Bitcoin price jumps after regulators approve first spot ETF"
+    assert f"{bitcoin}\nTest Wire · 6 Feb 2024 · #1\nThe price of bitcoin rose" in text
+    assert "• " not in text
+    assert "The harbour bridge will close for four weekends from April" in text
     links = [e["url"] for e in message["entities"] if e["type"] == "text_link"]
     assert "https://news.example.com/bridge" in links
     sent = outcome.of("sendMessage")[0].params
     assert sent["parse_mode"] == "HTML"
     assert sent["link_preview_options"] == {"is_disabled": True}
+    assert [b["text"] for b in inline_buttons(message)] == ["1", "2", "3"]
+
+    points = await harness.press(message, "2")
+    assert points.answer["callback_query_id"] and not points.errors
+    (full,) = points.texts
+    assert full.startswith("North Korea fires ballistic missile into the sea\nTest Wire")
+    assert full.count("• ") == 3
+    assert inline_buttons(
+        harness.emulator.chats.message(message["chat"]["id"], message["message_id"])
+    ) == inline_buttons(message)  # the list keeps its buttons: press another one later
+
+
+async def test_a_key_points_button_for_a_deleted_article_explains(harness: BotHarness) -> None:
+    await harness.follow(news_feed())
+    (message,) = (await harness.send("/latest 1")).messages
+    gone = await harness.press_data(message, "points:999")
+    assert gone.answer["text"] == "That article is no longer stored."
+    assert gone.messages == []
+
+
+async def test_latest_twenty_fits_with_each_message_carrying_its_own_buttons(
+    harness: BotHarness,
+) -> None:
+    many = [
+        (
+            f"story-{n}",
+            f"Story number {n} with a rather long headline about the city council budget",
+            [
+                f"Story {n} begins with a long first sentence about the city council budget "
+                "and the roads, schools and parks it pays for, which goes on for a while.",
+                "A second sentence follows here.",
+                "A third sentence ends the story.",
+            ],
+        )
+        for n in range(1, 25)
+    ]
+    await harness.follow(news_feed(many))
+    outcome = await harness.send("/latest 25")
+    assert outcome.texts[0].startswith(
+        "Latest news\nThe 20 newest: I list at most 20 at once. Tap a number"
+    )
+    numbers = [b["text"] for m in outcome.messages for b in inline_buttons(m)]
+    assert numbers == [str(n) for n in range(1, 21)]
+    assert len(outcome.messages) <= 2
+    for message in outcome.messages:  # each message's buttons are the numbers it lists
+        for button in inline_buttons(message):
+            assert f"\n{button['text']}. " in "\n" + message["text"]
 
 
 async def test_latest_takes_a_count_and_a_topic(harness: BotHarness) -> None:

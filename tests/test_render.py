@@ -15,6 +15,8 @@ from bot.telegram.render import (
     escape,
     render_article,
     render_articles,
+    render_headline,
+    render_headlines,
     render_digest,
     split_messages,
     truncate_html,
@@ -268,3 +270,33 @@ def test_any_article_list_splits_into_valid_messages(
     text = "".join(visible_text(message) for message in messages)
     for title in titles:
         assert " ".join(title.split())[:50] in text
+
+
+def test_headline_is_title_meta_and_one_line() -> None:
+    long_point = "word " * 100
+    rendered = render_headline(article(points=[long_point, "Second."]), 3)
+    lines = rendered.split("\n")
+    assert lines[0].startswith('3. <b><a href="https://news.example/business/1?a=1&amp;b=2">')
+    assert lines[1] == "<i>BBC News · 5 Mar 2024 · #42</i>"
+    assert len(lines) == 3 and len(lines[2]) <= 160 and lines[2].endswith("…")
+    no_points = render_headline(article(points=[], text="Just the body."), 1)
+    assert no_points.endswith("\nJust the body.")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    titles=st.lists(st.one_of(long_text, filler), min_size=1, max_size=20),
+    points=st.lists(st.one_of(long_text, filler), max_size=2),
+    header=long_text,
+)
+def test_any_headline_list_splits_into_valid_messages_that_know_their_articles(
+    titles: list[str], points: list[str], header: str
+) -> None:
+    items = [article(id=n, title=title, points=points) for n, title in enumerate(titles)]
+    messages = render_headlines(items, header=header, note="Tap a number.")
+    assert [a.id for _, listed in messages for a in listed] == [a.id for a in items]
+    for message, listed in messages:
+        assert utf16_len(message) <= MAX_MESSAGE
+        text = visible_text(message)
+        for item in listed:
+            assert f"#{item.id}" in text

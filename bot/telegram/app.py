@@ -122,7 +122,9 @@ def add_handlers(application: NewsApplication) -> None:
     for name, callback in commands.items():
         application.add_handler(CommandHandler(name, callback, filters=new_only))
 
-    # 3. Buttons: "More" under search results, remove buttons, "Unsubscribe" under alerts.
+    # 3. Buttons: key points under /latest, "More" under search results, remove buttons,
+    # "Unsubscribe" under alerts.
+    application.add_handler(CallbackQueryHandler(news.key_points, pattern=news.POINTS_PATTERN))
     application.add_handler(CallbackQueryHandler(news.more_results, pattern=news.MORE_PATTERN))
     application.add_handler(
         CallbackQueryHandler(subscriptions.remove_button, pattern=subscriptions.LIST_PATTERN)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -20,6 +20,7 @@ MAX_MESSAGE = 4096
 
 TITLE_MAX_CHARS = 256  # longer titles are cut before escaping, so a header stays small
 SOURCE_MAX_CHARS = 100
+LINE_MAX_CHARS = 160  # the one line of an article in a compact list
 URL_MAX_CHARS = 1024  # longer (or non-http) URLs are not linked
 ELLIPSIS = "…"
 BULLET = "•"
@@ -79,6 +80,28 @@ def truncate_html(markup: str, limit: int) -> str:
     return "".join(kept) + ELLIPSIS + closers
 
 
+def pack_blocks(
+    blocks: list[str], limit: int = MAX_MESSAGE, separator: str = "\n\n"
+) -> list[list[int]]:
+    """Which blocks go in which message: the indexes of each message's blocks, in order.
+
+    Blocks are packed into as few messages of at most ``limit`` units as possible, counting
+    each block as :func:`truncate_html` cuts it; messages are only split between blocks.
+    """
+    groups: list[list[int]] = []
+    current_len = 0
+    sep_len = utf16_len(separator)
+    for number, block in enumerate(blocks):
+        size = min(utf16_len(block), limit)
+        if groups and current_len + sep_len + size <= limit:
+            groups[-1].append(number)
+            current_len += sep_len + size
+        else:
+            groups.append([number])
+            current_len = size
+    return groups
+
+
 def split_messages(
     blocks: list[str], limit: int = MAX_MESSAGE, separator: str = "\n\n"
 ) -> list[str]:
@@ -87,23 +110,10 @@ def split_messages(
     Messages are only split between blocks; a block that alone exceeds the limit is cut
     with :func:`truncate_html` and sent as its own message.
     """
-    messages: list[str] = []
-    current: list[str] = []
-    current_len = 0
-    sep_len = utf16_len(separator)
-    for block in blocks:
-        block = truncate_html(block, limit)
-        size = utf16_len(block)
-        if current and current_len + sep_len + size <= limit:
-            current.append(block)
-            current_len += sep_len + size
-            continue
-        if current:
-            messages.append(separator.join(current))
-        current, current_len = [block], size
-    if current:
-        messages.append(separator.join(current))
-    return messages
+    return [
+        separator.join(truncate_html(blocks[n], limit) for n in group)
+        for group in pack_blocks(blocks, limit, separator)
+    ]
 
 
 def _clean(text: str | None, max_chars: int | None = None) -> str:
@@ -141,32 +151,65 @@ def _link_target(url: str | None) -> str | None:
     return url
 
 
-def render_article(article: Article, *, with_points: bool = True, index: int | None = None) -> str:
-    """One article as a block: bold linked title, "source · date · #id", then its key points.
-
-    The result is at most :data:`MAX_MESSAGE` UTF-16 units however long the fields are.
-    """
+def _heading(article: Article, index: int | None) -> str:
+    """The bold title, linked to the article when its URL is worth linking, maybe numbered."""
     title = escape(_clean(article.title, TITLE_MAX_CHARS) or "Untitled")
     target = _link_target(article.url)
     if target is not None:
         title = f'<a href="{html.escape(target, quote=True)}">{title}</a>'
     heading = f"<b>{title}</b>"
-    if index is not None:
-        heading = f"{index}. {heading}"
-    meta = [
-        part
-        for part in (
-            escape(_clean(article.source, SOURCE_MAX_CHARS)),
-            _format_date(article.published),
-            f"#{article.id}",
-        )
-        if part
-    ]
-    lines = [heading, f"<i>{' · '.join(meta)}</i>"]
+    return heading if index is None else f"{index}. {heading}"
+
+
+def _meta(article: Article) -> str:
+    """The italic "source · date · #id" line."""
+    parts = (
+        escape(_clean(article.source, SOURCE_MAX_CHARS)),
+        _format_date(article.published),
+        f"#{article.id}",
+    )
+    return f"<i>{' · '.join(part for part in parts if part)}</i>"
+
+
+def render_article(article: Article, *, with_points: bool = True, index: int | None = None) -> str:
+    """One article as a block: bold linked title, "source · date · #id", then its key points.
+
+    The result is at most :data:`MAX_MESSAGE` UTF-16 units however long the fields are.
+    """
+    lines = [_heading(article, index), _meta(article)]
     if with_points:
         # Points are not capped one by one: the block-level cut below keeps as many as fit.
         lines.extend(f"{BULLET} {escape(_clean(point))}" for point in article.points)
     return truncate_html("\n".join(lines), MAX_MESSAGE)
+
+
+def render_headline(article: Article, index: int) -> str:
+    """One article of a compact list: numbered title, "source · date · #id", one line of it."""
+    lines = [_heading(article, index), _meta(article)]
+    line = _clean(article.points[0] if article.points else article.text, LINE_MAX_CHARS)
+    if line:
+        lines.append(escape(line))
+    return truncate_html("\n".join(lines), MAX_MESSAGE)
+
+
+def render_headlines(
+    articles: Sequence[Article], *, header: str, note: str | None = None
+) -> list[tuple[str, list[Article]]]:
+    """A compact numbered list under a bold header (and an optional note), split into messages.
+
+    Each message comes with the articles it lists, so that it can carry their buttons.
+    """
+    lead = f"<b>{escape(header)}</b>" + (f"\n{escape(note)}" if note else "")
+    blocks = [lead] + [
+        render_headline(article, number) for number, article in enumerate(articles, start=1)
+    ]
+    return [
+        (
+            "\n\n".join(truncate_html(blocks[n], MAX_MESSAGE) for n in group),
+            [articles[n - 1] for n in group if n > 0],
+        )
+        for group in pack_blocks(blocks)
+    ]
 
 
 def render_articles(

@@ -12,17 +12,21 @@ from bot.newsroom import MAX_LIST
 from bot.storage import Feed
 from bot.telegram.access import throttle
 from bot.telegram.handlers.common import newsroom_of, query_text, reply, reply_text, usage
-from bot.telegram.render import escape, render_article, render_articles, split_messages
+from bot.telegram.render import escape, render_article, render_headlines, split_messages
 
 DEFAULT_LATEST = 5
 PAGE = 5
+POINTS_PATTERN = r"^points:\d{1,18}$"
+POINTS_HINT = "Tap a number for that article's key points."
+BUTTONS_PER_ROW = 5
+NO_FEEDS = "I follow no feeds yet; an admin can add one with /addfeed <url>."
 MORE_PATTERN = r"^more:search:\d{1,6}:[0-9a-f]{12}$"
 SEARCHES_KEY = "searches"  # chat_data: short key -> query, for the "More" button
 SAVED_SEARCHES = 20
 
 
 async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Show the newest articles: /latest [N] [topic]."""
+    """Show the newest articles, compact, with a key-points button each: /latest [N] [topic]."""
     args = list(context.args or [])
     count = DEFAULT_LATEST
     if args and args[0].isdigit():
@@ -30,14 +34,43 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         if count < 1:
             raise usage(f"/latest [N] [topic], with N from 1 to {MAX_LIST}")
     topic = " ".join(args) or None
-    articles = await newsroom_of(context).latest(min(count, MAX_LIST), topic)
+    newsroom = newsroom_of(context)
+    articles = await newsroom.latest(min(count, MAX_LIST), topic)
     if not articles:
-        await reply_text(
-            update, f"Nothing on {topic} yet." if topic else "No articles yet: try again soon."
-        )
+        await reply_text(update, f"Nothing on {topic} yet." if topic else await _no_news(context))
         return
+    note = POINTS_HINT
+    if count > MAX_LIST:
+        note = f"The {MAX_LIST} newest: I list at most {MAX_LIST} at once. " + note
+    numbers = {article.id: number for number, article in enumerate(articles, start=1)}
     header = f"Latest on {topic}" if topic else "Latest news"
-    await reply(update, render_articles(articles, header=header))
+    for text, listed in render_headlines(articles, header=header, note=note):
+        buttons = [
+            InlineKeyboardButton(str(numbers[a.id]), callback_data=f"points:{a.id}") for a in listed
+        ]
+        rows = [buttons[i : i + BUTTONS_PER_ROW] for i in range(0, len(buttons), BUTTONS_PER_ROW)]
+        await reply(update, [text], keyboard=InlineKeyboardMarkup(rows) if rows else None)
+
+
+async def _no_news(context: ContextTypes.DEFAULT_TYPE) -> str:
+    """Why there is nothing to list yet, and what to do about it."""
+    feeds = await newsroom_of(context).feeds()
+    if not feeds:
+        return NO_FEEDS
+    if all(not feed.healthy for feed in feeds):
+        return f"No articles yet: none of my {len(feeds)} feeds could be read so far; see /sources."
+    return "No articles yet: my feeds have not been read yet. Try again in a minute."
+
+
+async def key_points(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Send the key points of the article whose number was pressed under /latest."""
+    callback = update.callback_query
+    assert callback is not None and callback.data is not None
+    article = await newsroom_of(context).article(int(callback.data.split(":")[1]))
+    if article is None:
+        raise NewsbotError("That article is no longer stored.")
+    await callback.answer()
+    await reply(update, [render_article(article)])
 
 
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -99,7 +132,7 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """List the feeds the bot follows, with their health."""
     feeds = await newsroom_of(context).feeds()
     if not feeds:
-        await reply_text(update, "I follow no feeds yet; an admin can add one with /addfeed <url>.")
+        await reply_text(update, NO_FEEDS)
         return
     blocks = [f"<b>Sources ({len(feeds)})</b>"] + [_feed_line(feed) for feed in feeds]
     await reply(update, split_messages(blocks, separator="\n"))
@@ -111,7 +144,5 @@ def _feed_line(feed: Feed) -> str:
         health = "✅ never read yet" if feed.last_polled_at is None else "✅ ok"
     else:
         health = f"⚠️ failing ({feed.failures}×): {escape((feed.last_error or '')[:200])}"
-    return (
-        f"#{feed.id} <b>{name}</b> · {feed.articles} articles · {health}\n"
-        f"<code>{escape(feed.url)}</code>"
-    )
+    line = f"#{feed.id} <b>{name}</b> · {feed.articles} articles · {health}"
+    return line if not feed.title else f"{line}\n<code>{escape(feed.url)}</code>"
