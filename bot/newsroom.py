@@ -24,7 +24,7 @@ from bot.ingest.fetcher import Fetcher, FetchError, FetchResult
 from bot.ingest.pages import ExtractError, looks_like_feed
 from bot.ingest.poller import IngestReport, Poller
 from bot.ingest.safety import UnsafeURLError
-from bot.ingest.urls import canonical_url, is_http_url
+from bot.ingest.urls import canonical_url, is_http_url, url_problem
 from bot.keypoints import KeyPointExtractor
 from bot.models import Article, FeedItem, ParsedFeed
 from bot.storage import Delivery, Feed, Storage, Subscription, SubscriptionLimitError
@@ -152,20 +152,32 @@ class Newsroom:
         """A stored article by id."""
         return await self.run.db(self.storage.articles.get, article_id)
 
-    async def summarize(self, target: str, points: int | None = None) -> Article:
-        """The key points of an article given by id or URL (fetched and stored if new)."""
+    async def summarize(
+        self,
+        target: str,
+        points: int | None = None,
+        *,
+        before_fetch: Callable[[], None] | None = None,
+    ) -> Article:
+        """The key points of an article given by id or URL (fetched and stored if new).
+
+        `before_fetch` runs just before a new page is fetched (a rate limit may raise there).
+        """
         target = target.strip()
         count = points or self.settings.key_points
         if re.fullmatch(r"#?\d{1,18}", target):
             article = await self.article(int(target.lstrip("#")))
             if article is None:
                 raise NewsbotError(f"There is no article #{target.lstrip('#')}.")
-        elif is_http_url(target):
-            article = await self._article_from_url(target)
-        elif re.match(r"[a-z][a-z0-9+.-]*:", target, re.IGNORECASE) and "://" in target:
-            raise NewsbotError("Only http:// and https:// links can be fetched.")
+        elif re.match(r"[a-z][a-z0-9+.-]*://", target, re.IGNORECASE):
+            if problem := url_problem(target):
+                raise NewsbotError(problem)
+            article = await self._article_from_url(target, before_fetch)
         else:
-            raise NewsbotError("Send a link (https://...) or an article number, e.g. 42.")
+            raise NewsbotError(
+                "That is neither a link nor an article number: "
+                "give one like https://example.com/story or 42."
+            )
         if count != len(article.points) and count != self.settings.key_points:
             article.points = await self.run.cpu(
                 self.extractor.key_points, article.title, article.text, article.language, count
@@ -180,14 +192,18 @@ class Newsroom:
         count = points or self.settings.key_points
         return (await self.run.cpu(pipeline.prepare, item, None, count)).points
 
-    async def _article_from_url(self, url: str) -> Article:
+    async def _article_from_url(
+        self, url: str, before_fetch: Callable[[], None] | None = None
+    ) -> Article:
         stored = await self.run.db(self.storage.articles.get_by_url, canonical_url(url))
         if stored:
             return stored
+        if before_fetch is not None:
+            before_fetch()
         try:
             page = await self.fetcher.fetch(url)
             if looks_like_feed(page.body, page.content_type):
-                raise NewsbotError("That link is a feed, not an article: add it with /addfeed.")
+                raise NewsbotError("That link is a feed, not an article: follow it as a feed.")
             draft = await self.run.cpu(
                 pipeline.read_page, page.body, page.url, self.settings.key_points
             )

@@ -18,7 +18,10 @@ async def test_summary_needs_a_link_or_a_number(harness: BotHarness) -> None:
         "Usage: /summary <link or article number>, or reply /summary to a message with a link"
     ]
     junk = await harness.send("/summary tomorrow", user=2002)
-    assert junk.texts == ["Send a link (https://...) or an article number, e.g. 42."]
+    assert junk.texts == [
+        "That is neither a link nor an article number: "
+        "give one like https://example.com/story or 42."
+    ]
     missing = await harness.send("/summary 999", user=2003)
     assert missing.texts == ["There is no article #999."]
 
@@ -67,10 +70,32 @@ async def test_summary_as_a_reply_to_a_message_with_a_link(harness: BotHarness) 
     assert refused.texts == ["That message has no link in it."]
 
 
-async def test_summary_of_a_feed_link_points_to_addfeed(harness: BotHarness) -> None:
+async def test_summary_of_a_feed_link_says_it_is_a_feed(harness: BotHarness) -> None:
     url = harness.serve_feed(news_feed())
     outcome = await harness.send(f"/summary {url}")
-    assert outcome.texts == ["That link is a feed, not an article: add it with /addfeed."]
+    assert outcome.texts == ["That link is a feed, not an article: follow it as a feed."]
+
+
+async def test_summary_of_a_broken_link_says_what_is_wrong_with_it(harness: BotHarness) -> None:
+    answers = {
+        "http://": "That link has no site name after http://.",
+        "ftp://example.com/x": "Only http:// and https:// links can be fetched, not ftp://.",
+        "http://example.com:99999/": "That link's port (the number after the colon) is not valid.",
+    }
+    for user, (link, answer) in enumerate(answers.items(), start=2002):
+        assert (await harness.send(f"/summary {link}", user=user)).texts == [answer]
+
+
+async def test_summary_of_several_articles_answers_each(harness: BotHarness) -> None:
+    await harness.follow(news_feed())
+    outcome = await harness.send("/summary 1 #2 999 1")
+    assert len(outcome.texts) == 3
+    assert outcome.texts[0].startswith("Bitcoin price jumps")
+    assert outcome.texts[1].startswith("North Korea fires")
+    assert outcome.texts[2] == "999: There is no article #999."
+    many = await harness.send("/summary 1 2 3 4 5 6 7", user=2002)
+    assert len(many.texts) == 6
+    assert many.texts[-1] == "I summarize at most 5 at once; left out: 6 7"
 
 
 async def test_summary_of_a_page_that_is_gone(harness: BotHarness) -> None:

@@ -466,7 +466,7 @@ async def test_summarize_refuses_what_is_not_a_page_politely(
         with pytest.raises(NewsbotError) as refused:
             await newsroom.summarize(http_server.url(path))
         refusals[path] = str(refused.value)
-    assert refusals.pop("/feed") == "That link is a feed, not an article: add it with /addfeed."
+    assert refusals.pop("/feed") == "That link is a feed, not an article: follow it as a feed."
     reasons = {
         "that link is not a web page",
         "that link is not a readable web page",

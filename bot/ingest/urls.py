@@ -88,14 +88,30 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query, safe="/:@!$'()*,"), ""))
 
 
-def is_http_url(text: str) -> bool:
-    """Whether `text` is one absolute http(s) URL with a host, and nothing else."""
+def url_problem(text: str) -> str | None:
+    """Why `text` is not one absolute http(s) URL with a host, in words; None when it is."""
     text = text.strip()
-    if not text or any(ch.isspace() for ch in text):
-        return False
+    if not text:
+        return "That link is empty."
+    if any(ch.isspace() for ch in text):
+        return "That link has a space in it; a link cannot contain spaces."
     try:
         parts = urlsplit(text)
+    except ValueError as exc:
+        return f"That link is malformed ({exc})."
+    scheme = parts.scheme.lower()
+    if scheme not in _DEFAULT_PORTS:
+        named = f", not {scheme}://" if scheme and "://" in text else ""
+        return f"Only http:// and https:// links can be fetched{named}."
+    if not parts.hostname:
+        return f"That link has no site name after {scheme}://."
+    try:
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        return False
-    return parts.scheme.lower() in _DEFAULT_PORTS and bool(parts.hostname)
+        return "That link's port (the number after the colon) is not valid."
+    return None
+
+
+def is_http_url(text: str) -> bool:
+    """Whether `text` is one absolute http(s) URL with a host, and nothing else."""
+    return url_problem(text) is None

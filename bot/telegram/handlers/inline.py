@@ -7,7 +7,6 @@ from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
 from bot.models import Article
-from bot.telegram.access import throttle
 from bot.telegram.handlers.common import newsroom_of
 from bot.telegram.render import render_article
 
@@ -21,7 +20,6 @@ async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     """Answer `@bot <query>` with matching articles, best first; empty query -> latest."""
     query = update.inline_query
     assert query is not None
-    throttle(update, context)
     newsroom = newsroom_of(context)
     text = query.query.strip()
     offset = int(query.offset) if query.offset.isdigit() else 0

@@ -10,7 +10,6 @@ from telegram.ext import ContextTypes
 from bot.errors import NewsbotError
 from bot.newsroom import MAX_LIST
 from bot.storage import Feed
-from bot.telegram.access import throttle
 from bot.telegram.handlers.common import newsroom_of, query_text, reply, reply_text, usage
 from bot.telegram.render import escape, render_article, render_headlines, split_messages
 
@@ -78,7 +77,6 @@ async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     query = query_text(context)
     if not query:
         raise usage('/search <words>, e.g. /search "north korea" -sport')
-    throttle(update, context)
     await _send_results(update, context, query, 0)
 
 
@@ -90,7 +88,6 @@ async def more_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
     query = (context.chat_data or {}).get(SEARCHES_KEY, {}).get(key)
     if query is None:
         raise NewsbotError("That search is too old: run /search again.")
-    throttle(update, context)
     await callback.answer()
     await callback.edit_message_reply_markup(None)  # one press per button
     await _send_results(update, context, query, int(offset))
