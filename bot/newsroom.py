@@ -28,7 +28,14 @@ from bot.ingest.urls import canonical_url, is_http_url, url_problem
 from bot.keypoints import KeyPointExtractor
 from bot.models import Article, FeedItem, ParsedFeed
 from bot.storage import Delivery, Feed, Storage, Subscription, SubscriptionLimitError
-from bot.topics import Topic, TopicError, article_tokens, parse_topic, search_to_fts
+from bot.topics import (
+    Topic,
+    TopicError,
+    article_tokens,
+    parse_topic,
+    search_to_fts,
+    to_fts_query,
+)
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +65,14 @@ class Stats:
     alerts_pending: int
     alerts_failed: int
     failing: list[Feed] = field(default_factory=list)
+
+
+def _same_topic(stored: str, topic: Topic) -> bool:
+    """Whether a stored subscription's topic is ``topic`` (one that no longer parses is not)."""
+    try:
+        return parse_topic(stored) == topic
+    except TopicError:
+        return stored.casefold() == topic.text.casefold()
 
 
 class Newsroom:
@@ -129,7 +144,7 @@ class Newsroom:
         pages double.
         """
         found: list[Article] = []
-        fts, offset, page = search_to_fts(topic.text), 0, count
+        fts, offset, page = to_fts_query(topic), 0, count
         while len(found) < count and offset < 2000:
             batch = self.storage.articles.latest_matching(fts, page, offset)
             found += [a for a in batch if topic.matches(article_tokens(a.title, a.text))]
@@ -300,15 +315,23 @@ class Newsroom:
     async def subscribe(
         self, chat_id: int, topic: str, chat_type: str = "private", title: str | None = None
     ) -> tuple[Subscription, bool, list[Article]]:
-        """Subscribe a chat to a topic; return it, whether it is new, and 3 recent matches."""
-        display = self._topic(topic).text
+        """Subscribe a chat to a topic; return it, whether it is new, and 3 recent matches.
+
+        The topic is kept as typed; one equal to a subscription the chat has (the same
+        words in another order or spelling) is that subscription.
+        """
+        parsed = self._topic(topic)
         cap = self.settings.max_subscriptions
 
         def add() -> tuple[Subscription, bool]:
             with self.storage.write():
+                existing = self.storage.subscriptions.for_chat(chat_id)
+                same = next((s for s in existing if _same_topic(s.topic, parsed)), None)
+                if same is not None:
+                    return same, False
                 self.storage.subscriptions.ensure_chat(chat_id, chat_type, title)
                 since = self.storage.articles.max_id()
-                sub, new = self.storage.subscriptions.add(chat_id, display, since, limit=cap)
+                sub, new = self.storage.subscriptions.add(chat_id, parsed.text, since, limit=cap)
             if new:
                 self.matcher.add(sub)
             return sub, new
@@ -320,7 +343,7 @@ class Newsroom:
                 f"This chat already has {cap} subscriptions, the most allowed. "
                 "Remove one with /unsubscribe first."
             ) from None
-        preview = await self.latest(3, display)
+        preview = await self.latest(3, sub.topic)
         return sub, new, preview
 
     async def subscriptions(self, chat_id: int) -> list[Subscription]:
@@ -328,23 +351,25 @@ class Newsroom:
         return await self.run.db(self.storage.subscriptions.for_chat, chat_id)
 
     async def unsubscribe(self, chat_id: int, what: str) -> list[Subscription]:
-        """Remove subscriptions by topic, list number, id ("#12") or "all"; return those removed."""
+        """Remove subscriptions by topic, list numbers ("1 3"), ids ("#12") or "all".
+
+        Return those removed; nothing is removed when any number or id is wrong.
+        """
         subs = await self.subscriptions(chat_id)
-        what = what.strip()
+        what = " ".join(what.split())
+        if not subs:
+            raise NewsbotError("This chat has no subscriptions.")
+        keys = what.replace(",", " ").split()
         if what.casefold() == "all":
             chosen = subs
-        elif what.isdigit():
-            number = int(what)
-            if not 1 <= number <= len(subs):
-                raise NewsbotError(f"There is no subscription number {number}; see /subscriptions.")
-            chosen = [subs[number - 1]]
-        elif re.fullmatch(r"#\d+", what):
-            chosen = [s for s in subs if s.id == int(what[1:])]
+        elif keys and all(re.fullmatch(r"#?\d{1,18}", key) for key in keys):
+            chosen = [self._numbered(subs, key) for key in dict.fromkeys(keys)]
         else:
-            key = self._topic(what).text.casefold()
-            chosen = [s for s in subs if s.topic.casefold() == key]
-        if not chosen:
-            raise NewsbotError(f"This chat is not subscribed to {what!r}; see /subscriptions.")
+            parsed = self._topic(what)
+            chosen = [s for s in subs if _same_topic(s.topic, parsed)]
+            if not chosen:
+                raise NewsbotError(f"This chat is not subscribed to {what}; see /subscriptions.")
+        chosen = list({s.id: s for s in chosen}.values())
 
         def remove() -> None:
             self.storage.subscriptions.remove(chat_id, [s.id for s in chosen])
@@ -353,6 +378,19 @@ class Newsroom:
 
         await self.run.db(remove)
         return chosen
+
+    @staticmethod
+    def _numbered(subs: list[Subscription], key: str) -> Subscription:
+        """The subscription a list number ("2") or an id ("#12") names."""
+        if key.startswith("#"):
+            found = next((s for s in subs if s.id == int(key[1:])), None)
+            if found is None:
+                raise NewsbotError(f"This chat has no subscription {key}; see /subscriptions.")
+            return found
+        number = int(key)
+        if not 1 <= number <= len(subs):
+            raise NewsbotError(f"There is no subscription number {number}; see /subscriptions.")
+        return subs[number - 1]
 
     # -- alerts -----------------------------------------------------------------------------
 

@@ -22,25 +22,36 @@ import Stemmer
 MAX_TOPIC_CHARS = 200
 MAX_TERMS = 10
 
-# Letters and digits, like FTS5 unicode61 (which splits "kim_jong" at the underscore too).
-_WORD_RE = re.compile(r"[^\W_]+")
+# A word: letters and digits, like FTS5 unicode61 (which splits "kim_jong" at the underscore
+# too), keeping the symbols that make a different word: "#hashtag", "AT&T", "c++", "c#".
+_WORD_RE = re.compile(r"(?<![^\W_])#[^\W_]+|[^\W_]+(?:&[^\W_]+)*(?:\+\+?|#)?(?![^\W_])")
 # One query term: an optionally negated "phrase" (an unclosed quote runs to the end) or word.
 _TERM_RE = re.compile(r'(?P<neg>-+)?(?:"(?P<phrase>[^"]*)"?|(?P<word>[^\s"]+))')
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "＂": '"'})
 _LATIN_END = "\u0250"  # code points below this are Latin (plus digits and punctuation)
 _STEMMER = Stemmer.Stemmer("english")
 _BREAK = ""  # a token no word stems to
+# English function words: a topic made only of these says nothing about what to follow.
+STOP_WORDS = frozenset(
+    (
+        *("a", "an", "the", "and", "or", "but", "nor", "so", "yet", "if", "then", "than"),
+        *("of", "to", "in", "on", "at", "by", "for", "with", "from", "into", "onto", "upon"),
+        *("about", "above", "below", "over", "under", "after", "before", "between", "through"),
+        *("during", "against", "among", "off", "out", "up", "down", "as", "per", "via"),
+        *("is", "am", "are", "was", "were", "be", "been", "being", "do", "does", "did"),
+        *("have", "has", "had", "will", "would", "shall", "should", "can", "could", "may"),
+        *("might", "must", "not", "no", "i", "me", "my", "we", "us", "our", "you", "your"),
+        *("he", "him", "his", "she", "her", "it", "its", "they", "them", "their", "this"),
+        *("that", "these", "those", "there", "here", "who", "whom", "whose", "which", "what"),
+        *("when", "where", "why", "how", "all", "any", "some", "each", "every", "both"),
+        *("very", "too", "also", "just", "only", "own", "same", "such", "other", "more"),
+        *("most", "again", "once", "s", "t", "don", "ll", "re", "ve", "d", "m"),
+    )
+)
 # Stems of words in nearly every English article: a poor anchor for TopicIndex.
 _COMMON = frozenset(
     _STEMMER.stemWords(
-        [
-            *("the", "of", "to", "and", "a", "in", "is", "it", "that", "for", "on", "was"),
-            *("with", "he", "as", "at", "by", "be", "this", "from", "have", "has", "had"),
-            *("are", "not", "but", "an", "they", "his", "her", "she", "were", "which"),
-            *("their", "been", "said", "says", "would", "will", "there", "who", "more"),
-            *("also", "its", "after", "into", "than", "when", "out", "new", "about", "year"),
-            *("two", "one", "up", "over"),
-        ]
+        [*STOP_WORDS, "said", "says", "new", "year", "two", "one", "also", "after", "more"]
     )
 )
 
@@ -51,15 +62,16 @@ class TopicError(ValueError):
 
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """Snowball English stem of a word, case-folded; words in other scripts are only folded."""
+    """Snowball English stem of a word, case-folded; words in other scripts and words with
+    symbols ("c++", "#tag") are only folded."""
     folded = word.casefold()
-    if max(folded) < _LATIN_END:
+    if max(folded) < _LATIN_END and folded.isalnum():
         return str(_STEMMER.stemWord(folded))
     return folded
 
 
 def _words(text: str) -> list[str]:
-    """The words (letter/digit runs) of ``text``, NFKC-normalised and lowercased."""
+    """The words of ``text`` (see ``_WORD_RE``), NFKC-normalised and lowercased."""
     return _WORD_RE.findall(unicodedata.normalize("NFKC", text).lower())
 
 
@@ -68,12 +80,23 @@ def tokenize(text: str) -> list[str]:
     return list(map(stem, _words(text)))
 
 
+def _plain_stems(tokens: Iterable[str]) -> set[str]:
+    """The plain words a "#bitcoin" or a "Disney+" also stands for ("c++" stands for itself)."""
+    return {
+        stem(token.strip("#+"))
+        for token in tokens
+        if token[:1] == "#" or (token[-1:] == "+" and token[-2:] != "++")
+    }
+
+
 class Document:
     """The tokens of one article prepared for matching many topics against it."""
 
     def __init__(self, tokens: Sequence[str]) -> None:
         self.tokens = tuple(tokens)
-        self.token_set = frozenset(self.tokens)
+        present = set(self.tokens)
+        # "#bitcoin" and "Disney+" also count as "bitcoin" and "disney" (but not in phrases).
+        self.token_set = frozenset(present | _plain_stems(present))
 
     def satisfies(
         self,
@@ -114,12 +137,13 @@ class Document:
 
 @dataclass(frozen=True)
 class Topic:
-    """A parsed topic. Equality ignores the display text: ``Sanctions`` equals ``sanction``."""
+    """A parsed topic. Equality ignores the display text and the order of terms:
+    ``Sanctions "north korea"`` equals ``"North Korea" sanction``."""
 
-    required: tuple[str, ...]  # stems that must all occur
-    phrases: tuple[tuple[str, ...], ...]  # stem sequences that must occur consecutively
-    excluded: tuple[str, ...]  # stems that must not occur
-    text: str = field(compare=False)  # normalised display form: a "b c" -d
+    required: tuple[str, ...]  # stems that must all occur, sorted
+    phrases: tuple[tuple[str, ...], ...]  # stem sequences that must occur consecutively, sorted
+    excluded: tuple[str, ...]  # stems that must not occur, sorted
+    text: str = field(compare=False)  # as the user typed it (spaces collapsed)
 
     @cached_property
     def needed(self) -> frozenset[str]:
@@ -143,10 +167,9 @@ class _Terms:
     phrases: tuple[tuple[str, ...], ...]
     excluded: tuple[str, ...]
 
-    def display(self) -> str:
-        parts = [*self.required, *(f'"{" ".join(phrase)}"' for phrase in self.phrases)]
-        parts.extend(f"-{word}" for word in self.excluded)
-        return " ".join(parts)
+    def words(self) -> list[str]:
+        """The words looked for: required words and the words of phrases."""
+        return [*self.required, *(word for phrase in self.phrases for word in phrase)]
 
 
 def _stems(words: Iterable[str]) -> tuple[str, ...]:
@@ -191,14 +214,21 @@ def _parse_terms(text: str) -> _Terms:
 def parse_topic(text: str) -> Topic:
     """Parse a topic such as ``sanctions "Kim Jong Un" -sport``; raise TopicError if unusable."""
     terms = _parse_terms(text)
-    required = _stems(terms.required)
-    phrases = tuple(_stems(phrase) for phrase in terms.phrases)
-    excluded = _stems(terms.excluded)
+    if all(word in STOP_WORDS for word in terms.words()):
+        shown = " ".join(text.split())
+        raise TopicError(
+            f"“{shown}” is in nearly every article: "
+            "add a word that says what it is about, e.g. the economy."
+        )
+    required = tuple(sorted(_stems(terms.required)))
+    phrases = tuple(sorted(_stems(phrase) for phrase in terms.phrases))
+    excluded = tuple(sorted(_stems(terms.excluded)))
     wanted = {*required, *(word for phrase in phrases for word in phrase)}
     clash = next((word for word in terms.excluded if stem(word) in wanted), None)
     if clash is not None:
         raise TopicError(f"“{clash}” is both wanted and excluded, so nothing could match.")
-    return Topic(required=required, phrases=phrases, excluded=excluded, text=terms.display())
+    display = " ".join(text.split())
+    return Topic(required=required, phrases=phrases, excluded=excluded, text=display)
 
 
 def article_tokens(title: str, text: str) -> list[str]:
@@ -220,18 +250,33 @@ def _fts_string(words: Iterable[str]) -> str:
     return '"' + " ".join(words).replace('"', '""') + '"'
 
 
-def _fts_expression(terms: _Terms) -> str:
+def _fts_expression(terms: _Terms, *, superset: bool = False) -> str:
+    """The FTS5 expression of a query; with ``superset``, never narrower than the topic.
+
+    FTS5 drops the symbols of "c++" or "#tag", so it can look for them (as "c", "tag") but
+    not exclude them: excluding "c" would drop articles about C that a "-c++" topic keeps.
+    """
     wanted = [_fts_string([word]) for word in terms.required]
     wanted.extend(_fts_string(phrase) for phrase in terms.phrases)
     expression = " AND ".join(wanted)
-    if len(wanted) > 1 and terms.excluded:
+    excluded = [w for w in terms.excluded if not superset or w.isalnum()]
+    if len(wanted) > 1 and excluded:
         expression = f"({expression})"
-    return "".join([expression, *(f" NOT {_fts_string([word])}" for word in terms.excluded)])
+    return "".join([expression, *(f" NOT {_fts_string([word])}" for word in excluded)])
+
+
+def to_fts_query(topic: Topic) -> str:
+    """An FTS5 MATCH expression selecting a superset of the articles on ``topic``.
+
+    It uses the unstemmed words (the store's porter tokenizer stems them its own way), so it
+    is a pre-filter: run :meth:`Topic.matches` on what it returns. Porter and Snowball agree
+    on nearly all words; where they do not (``fairly``/``fair``) the pre-filter can miss.
+    """
+    return _fts_expression(_parse_terms(topic.text), superset=True)
 
 
 def search_to_fts(query: str) -> str:
-    """An FTS5 MATCH expression for a /search query or a topic's text (a pre-filter: run
-    :meth:`Topic.matches` on what it finds); any input gives a valid expression."""
+    """An FTS5 MATCH expression for a /search query; any input gives a valid expression."""
     return _fts_expression(_parse_terms(query))
 
 

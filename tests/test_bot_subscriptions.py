@@ -18,13 +18,45 @@ async def test_subscribe_confirms_and_shows_the_latest_matches(harness: BotHarne
     await harness.follow(news_feed())
     outcome = await harness.send("/subscribe Bitcoin")
     (text,) = outcome.texts
-    assert text.startswith("Subscribed to bitcoin: I'll post new articles on it here.")
-    assert "Latest on bitcoin" in text and "Bitcoin price jumps" in text
+    assert text.startswith("Subscribed to Bitcoin: I'll post new articles on it here.")
+    assert "Latest on Bitcoin" in text and "Bitcoin price jumps" in text
     assert "North Korea" not in text
-    again = await harness.send("/subscribe bitcoin")
-    assert again.texts[0].startswith("This chat is already subscribed to bitcoin.")
+    again = await harness.send("/subscribe bitcoins")
+    assert again.texts[0].startswith("This chat is already subscribed to Bitcoin.")
     subs = await harness.newsroom.subscriptions(ALICE)
-    assert [s.topic for s in subs] == ["bitcoin"]
+    assert [s.topic for s in subs] == ["Bitcoin"]
+
+
+async def test_topics_are_kept_and_shown_as_typed(harness: BotHarness) -> None:
+    for topic in ("AT&T", '"premier league" mourinho', "c++", "#MeToo"):
+        assert (await harness.send(f"/subscribe {topic}")).texts[0].startswith(
+            f"Subscribed to {topic}: I'll post new articles on it here."
+        )
+    again = await harness.send('/subscribe Mourinho "Premier League"')
+    assert again.texts[0].startswith(
+        'This chat is already subscribed to "premier league" mourinho.'
+    )
+    listing = await harness.send("/subscriptions")
+    assert listing.text.splitlines()[1:5] == [
+        "1. AT&T",
+        '2. "premier league" mourinho',
+        "3. c++",
+        "4. #MeToo",
+    ]
+    removed = await harness.send('/unsubscribe mourinho "premier league"')
+    assert removed.texts == ['Unsubscribed from "premier league" mourinho.']
+
+
+async def test_a_topic_of_only_common_words_is_refused(harness: BotHarness) -> None:
+    outcome = await harness.send("/subscribe the")
+    assert outcome.texts == [
+        "“the” is in nearly every article: add a word that says what it is about, "
+        "e.g. the economy."
+    ]
+    assert await harness.newsroom.subscriptions(ALICE) == []
+    assert (await harness.send("/subscribe the economy")).texts[0].startswith(
+        "Subscribed to the economy"
+    )
 
 
 async def test_subscribe_without_a_topic_or_with_a_bad_one(harness: BotHarness) -> None:
@@ -94,6 +126,23 @@ async def test_unsubscribe_by_number_topic_or_all(harness: BotHarness) -> None:
         "Unsubscribed from volcano, election."
     ]
     assert await harness.newsroom.subscriptions(BOB) == []
+    assert (await harness.send("/unsubscribe all", user=BOB)).texts == [
+        "This chat has no subscriptions."
+    ]
+
+
+async def test_unsubscribe_several_numbers_at_once(harness: BotHarness) -> None:
+    for topic in ("bitcoin", "harbour", "volcano", "election"):
+        await harness.newsroom.subscribe(BOB, topic)
+    wrong = await harness.send("/unsubscribe 1 7", user=BOB)
+    assert wrong.texts == ["There is no subscription number 7; see /subscriptions."]
+    assert len(await harness.newsroom.subscriptions(BOB)) == 4  # nothing removed
+    both = await harness.send("/unsubscribe 1, 3 1", user=BOB)
+    assert both.texts == ["Unsubscribed from bitcoin, volcano."]
+    assert [s.topic for s in await harness.newsroom.subscriptions(BOB)] == [
+        "harbour",
+        "election",
+    ]
 
 
 async def test_in_groups_only_admins_change_subscriptions(

@@ -29,7 +29,52 @@ def test_parse_words_phrases_and_exclusions() -> None:
     assert topic.required == ("sanction",)
     assert topic.phrases == (("kim", "jong", "un"),)
     assert topic.excluded == ("sport",)
-    assert topic.text == 'sanctions "kim jong un" -sport'
+    assert topic.text == 'Sanctions "Kim Jong Un" -Sport'  # shown as typed
+
+
+def test_a_topic_is_shown_as_typed_and_equal_whatever_the_order() -> None:
+    topic = parse_topic('  "premier league"   Mourinho ')
+    assert topic.text == '"premier league" Mourinho'
+    assert topic == parse_topic('mourinho "Premier League"')
+    assert parse_topic("a&b c++") == parse_topic("C++ A&B")
+    assert parse_topic("AT&T").text == "AT&T"
+
+
+def test_symbols_that_make_a_word_are_kept() -> None:
+    assert parse_topic("c++").required == ("c++",)
+    assert parse_topic("AT&T").required == ("at&t",)
+    assert parse_topic("#MeToo").required == ("#metoo",)
+    assert parse_topic("c#").required == ("c#",)
+    cpp = parse_topic("c++")
+    assert match_text(cpp, "What is new in C++ 26", "")
+    assert not match_text(cpp, "The C programming language", "C is old.")
+    assert not match_text(parse_topic("c"), "", "C++ only")  # a different word
+    assert not match_text(parse_topic("t-mobile"), "", "AT&T mobile only")
+    assert match_text(parse_topic("AT&T"), "", "Shares of AT&T rose.")
+    assert not match_text(parse_topic("AT&T"), "", "Shares of AT and T rose.")
+    tag = parse_topic("#bitcoin")
+    assert match_text(tag, "", "Trending: #Bitcoin today")
+    assert not match_text(tag, "", "Bitcoin today")
+    # a hashtag or a "Disney+" still counts as its plain word
+    assert match_text(parse_topic("bitcoin"), "", "Trending: #bitcoin")
+    assert match_text(parse_topic("disney"), "Disney+ raises prices", "")
+    assert match_text(parse_topic('"at&t deal"'), "", "The AT&T deal closed.")
+
+
+def test_a_topic_of_only_stop_words_is_refused() -> None:
+    for text in ("the", "The  of", '"to be"', "it -sport"):
+        with pytest.raises(TopicError, match="is in nearly every article"):
+            parse_topic(text)
+    assert parse_topic("the beatles").required == ("beatl", "the")
+    assert parse_topic('"the who"' + " band").phrases == (("the", "who"),)
+
+
+def test_excluding_a_word_with_symbols_keeps_the_fts_prefilter_a_superset() -> None:
+    topic = parse_topic("language -c++")
+    assert to_fts_query(topic) == '"language"'
+    assert match_text(topic, "", "The C language")
+    assert not match_text(topic, "", "The C++ language")
+    assert search_to_fts("language -c++") == '"language" NOT "c++"'
 
 
 def test_display_text_parses_back_to_the_same_topic() -> None:
@@ -61,15 +106,13 @@ def test_hyphenated_word_is_a_phrase_and_single_word_phrase_is_a_word() -> None:
 
 def test_duplicates_and_punctuation_only_terms_are_dropped() -> None:
     topic = parse_topic('bitcoin Bitcoins ... "" - -- bitcoin')
-    assert topic.required == ("bitcoin",)
-    assert topic.text == "bitcoin"
+    assert topic == parse_topic("bitcoin")
 
 
 def test_fts_syntax_is_just_words() -> None:
     topic = parse_topic("NEAR(a b) OR c* ^d col:e")
-    assert topic.phrases == (("near", "a"), ("col", "e"))
-    assert topic.required == ("b", "or", "c", "d")
-    assert topic.text == 'b or c d "near a" "col e"'
+    assert topic.phrases == (("col", "e"), ("near", "a"))
+    assert topic.required == ("b", "c", "d", "or")
 
 
 def test_korean_words_are_matched_unstemmed() -> None:

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+
 from bot.storage import Storage, Subscription
-from bot.topics import TopicIndex, article_tokens, document_frequencies, parse_topic
+from bot.topics import TopicError, TopicIndex, article_tokens, document_frequencies, parse_topic
+
+log = logging.getLogger(__name__)
 
 BATCH = 500
 SAMPLE = 2000  # recent articles whose word frequencies pick each topic's rarest word
@@ -27,9 +31,14 @@ class AlertMatcher:
             self.add(sub)
 
     def add(self, sub: Subscription) -> None:
-        """Start matching a subscription."""
+        """Start matching a subscription (one stored before a rule refused its topic: never)."""
+        try:
+            topic = parse_topic(sub.topic)
+        except TopicError:
+            log.warning("Subscription #%s: %r is no longer a topic; not matched", sub.id, sub.topic)
+            return
         self.subscriptions[sub.id] = sub
-        self.index.add(sub.id, parse_topic(sub.topic))
+        self.index.add(sub.id, topic)
 
     def remove(self, sub_id: int) -> None:
         """Stop matching a subscription."""
