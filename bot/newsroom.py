@@ -39,7 +39,6 @@ from bot.topics import (
 
 log = logging.getLogger(__name__)
 
-MAX_LIST = 20
 MAX_FEEDS_TRIED = 3  # of those a page names, when /addfeed is given a page
 
 
@@ -127,8 +126,8 @@ class Newsroom:
     # -- reading ----------------------------------------------------------------------------
 
     async def latest(self, count: int = 5, topic: str | None = None) -> list[Article]:
-        """The newest articles, optionally only those on a topic."""
-        count = max(1, min(count, MAX_LIST))
+        """The newest articles, optionally only those on a topic (each front end caps `count`)."""
+        count = max(1, count)
         if not topic:
             return await self.run.db(self.storage.articles.latest, count)
         parsed = self._topic(topic)
@@ -160,7 +159,7 @@ class Newsroom:
             fts = search_to_fts(query)
         except TopicError as exc:
             raise NewsbotError(str(exc)) from None
-        count = max(1, min(count, MAX_LIST))
+        count = max(1, count)
         return await self.run.db(self.storage.articles.search, fts, count, offset)
 
     async def article(self, article_id: int) -> Article | None:

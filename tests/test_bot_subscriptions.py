@@ -29,8 +29,10 @@ async def test_subscribe_confirms_and_shows_the_latest_matches(harness: BotHarne
 
 async def test_topics_are_kept_and_shown_as_typed(harness: BotHarness) -> None:
     for topic in ("AT&T", '"premier league" mourinho', "c++", "#MeToo"):
-        assert (await harness.send(f"/subscribe {topic}")).texts[0].startswith(
-            f"Subscribed to {topic}: I'll post new articles on it here."
+        assert (
+            (await harness.send(f"/subscribe {topic}"))
+            .texts[0]
+            .startswith(f"Subscribed to {topic}: I'll post new articles on it here.")
         )
     again = await harness.send('/subscribe Mourinho "Premier League"')
     assert again.texts[0].startswith(
@@ -50,12 +52,13 @@ async def test_topics_are_kept_and_shown_as_typed(harness: BotHarness) -> None:
 async def test_a_topic_of_only_common_words_is_refused(harness: BotHarness) -> None:
     outcome = await harness.send("/subscribe the")
     assert outcome.texts == [
-        "“the” is in nearly every article: add a word that says what it is about, "
-        "e.g. the economy."
+        "“the” is in nearly every article: add a word that says what it is about, e.g. the economy."
     ]
     assert await harness.newsroom.subscriptions(ALICE) == []
-    assert (await harness.send("/subscribe the economy")).texts[0].startswith(
-        "Subscribed to the economy"
+    assert (
+        (await harness.send("/subscribe the economy"))
+        .texts[0]
+        .startswith("Subscribed to the economy")
     )
 
 

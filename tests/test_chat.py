@@ -10,7 +10,7 @@ import pytest
 from bot.config import Settings, load_settings
 
 try:
-    from bot.telegram.chat import WELCOME, button_line, chat_session, to_terminal
+    from bot.telegram.chat import NO_ARTICLES, WELCOME, button_line, chat_session, to_terminal
 except ImportError as exc:  # the application's modules are still being written
     pytest.skip(f"bot.telegram.chat cannot be imported yet: {exc}", allow_module_level=True)
 
@@ -30,13 +30,13 @@ async def converse(settings: Settings, typed: str) -> str:
 
 async def test_help_and_latest_are_answered(settings: Settings) -> None:
     output = await converse(settings, "/help\n/latest\n")
-    assert output.startswith(WELCOME)
+    assert output.startswith(WELCOME + NO_ARTICLES)  # the database is empty: how to fill it
     before_latest, _, after_latest = output.partition("> /latest\n")
     assert "> /help\n" in before_latest
     assert "/latest [N] [topic]" in before_latest and "/summary" in before_latest
     assert "<b>" not in output and "&lt;" not in output  # HTML turned into plain text
     assert "\x1b[" not in output  # no ANSI styles when stdout is not a terminal
-    assert "No articles yet" in after_latest  # the database is empty
+    assert "I follow no feeds yet; an admin can add one with /addfeed <url>." in after_latest
 
 
 async def test_quit_ends_the_session_before_the_rest_of_the_input(settings: Settings) -> None:

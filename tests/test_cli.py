@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from wcwidth import wcswidth
 
 from bot.cli.main import build_parser, main
 from tests.support.feeds import load
@@ -26,6 +28,19 @@ def env(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("NEWSBOT_FETCH_HOST_DELAY", "0")
     monkeypatch.setenv("NEWSBOT_DB", str(tmp_path / "cli.db"))
     return tmp_path
+
+
+def cli(env: Path, *argv: str, stdin: str = "") -> subprocess.CompletedProcess[str]:
+    """`newsbot ARGV...` in a process of its own, as a user runs it (logging set up and all)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *argv],
+        capture_output=True,
+        text=True,
+        input=stdin,
+        cwd=env,
+        env={**os.environ, "COLUMNS": "100"},
+        timeout=120,
+    )
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -86,18 +101,27 @@ def test_feeds_add_ingest_latest_search(
     assert "1 articles · ok" in out
 
 
-def test_ingest_reports_failures_and_exits_non_zero(
-    capsys: pytest.CaptureFixture[str], http_server: LocalHTTPServer
+def test_ingest_names_each_failing_feed_once_and_fails_only_when_all_do(
+    env: Path, http_server: LocalHTTPServer
 ) -> None:
     serve_seed(http_server)
     http_server.add("/gone", "no", status=404)
-    run(capsys, "feeds", "add", "--no-check", http_server.url("/feed"), http_server.url("/gone"))
-    code, out, err = run(capsys, "ingest")
-    assert code == 1
-    assert "feeds: 1 ok, 1 failed; articles: 1 new, 0 updated" in out
-    assert "/gone" in err and "404" in err
-    _, out, _ = run(capsys, "feeds", "list")
-    assert "FAILING (1x)" in out
+    assert (
+        cli(
+            env, "feeds", "add", "--no-check", http_server.url("/feed"), http_server.url("/gone")
+        ).returncode
+        == 0
+    )
+    done = cli(env, "ingest")
+    assert done.returncode == 0  # one dead feed is reported, not a failure of the command
+    assert "feeds: 1 ok, 1 failed; articles: 1 new, 0 updated" in done.stdout
+    assert done.stderr.count("/gone") == 1 and "404" in done.stderr
+    assert "WARNING" not in done.stderr
+    listing = cli(env, "feeds", "list")
+    assert "FAILING (1x)" in listing.stdout
+    assert cli(env, "feeds", "remove", "1").returncode == 0
+    all_dead = cli(env, "ingest")
+    assert all_dead.returncode == 1 and "feeds: 0 ok, 1 failed" in all_dead.stdout
 
 
 def test_feeds_add_refuses_what_is_not_a_feed(
@@ -215,3 +239,115 @@ def test_run_without_token_explains_and_exits_2(env: Path) -> None:
     assert result.returncode == 2
     assert "@BotFather" in result.stderr and "newsbot chat" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def many_items(count: int) -> str:
+    items = [
+        rss_item(
+            f"Council story {n}",
+            [f"The council met for the {n}th time.", "Members argued.", "A vote is next."],
+            link=f"https://news.example.org/council-{n}",
+            guid=f"council-{n}",
+            date=f"Tue, {n % 28 + 1:02d} Feb 2024 11:30:00 +0000",
+        )
+        for n in range(count)
+    ]
+    return rss_feed(items, title="Council Wire")
+
+
+def test_queries_are_taken_as_typed(
+    capsys: pytest.CaptureFixture[str], http_server: LocalHTTPServer
+) -> None:
+    run(capsys, "feeds", "add", serve_seed(http_server))
+    run(capsys, "ingest")
+    code, out, _ = run(capsys, "search", "consumer", "-memo", "-union")
+    assert code == 0 and SEED_TITLE in out
+    code, out, _ = run(capsys, "search", "-n", "2", "consumer", "-kangwon")
+    assert code == 0 and out == "Nothing found for 'consumer -kangwon'.\n"
+    code, out, _ = run(capsys, "search", "--", '"consumer goods"', "-memo")
+    assert code == 0 and SEED_TITLE in out
+    code, out, _ = run(capsys, "latest", "1", "kangwon")  # a count first, as in Telegram
+    assert code == 0 and SEED_TITLE in out
+    code, out, _ = run(capsys, "latest", "kangwon", "-province")
+    assert code == 0 and out == "No stored article matches 'kangwon -province' yet.\n"
+    code, _, err = run(capsys, "search")
+    assert (
+        code == 2
+        and err == "newsbot search: give words to search for, e.g. newsbot search bitcoin\n"
+    )
+
+
+def test_counts_have_no_telegram_cap_and_errors_are_words(
+    capsys: pytest.CaptureFixture[str], http_server: LocalHTTPServer
+) -> None:
+    url = http_server.add("/council", many_items(30), content_type="application/rss+xml")
+    run(capsys, "feeds", "add", url)
+    run(capsys, "ingest")
+    code, out, _ = run(capsys, "latest", "-n", "25")
+    assert code == 0 and out.count("Council story") == 25
+    code, out, _ = run(capsys, "latest", "100")
+    assert code == 0 and out.count("Council story") == 30
+    code, out, _ = run(capsys, "search", "-n", "21", "council")
+    assert code == 0 and out.count("Council story") == 21
+    for bad, says in (("abc", "expected a whole number, got 'abc'"), ("0", "expected at least 1")):
+        with pytest.raises(SystemExit) as done:
+            main(["latest", "-n", bad])
+        assert done.value.code == 2
+        assert f"argument -n: {says}" in capsys.readouterr().err
+    with pytest.raises(SystemExit):
+        main(["latest", "--help"])
+    assert "default 5" in capsys.readouterr().out
+
+
+def test_bare_newsbot_prints_its_help(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys)
+    assert code == 0 and out.startswith("usage: newsbot") and "COMMAND" in out and not err
+
+
+def test_chat_help_explains_buttons(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["chat", "--help"])
+    out = capsys.readouterr().out
+    assert "!1 to press button 1" in out and "newsbot feeds add URL" in out
+
+
+def test_summarize_says_what_is_wrong_with_a_link_in_terminal_words(
+    env: Path, http_server: LocalHTTPServer
+) -> None:
+    feed = http_server.add("/feed.xml", many_items(2), content_type="application/rss+xml")
+    empty = http_server.add(  # trafilatura "discards" this page with a WARNING of its own
+        "/empty", '<html><head><title>x</title></head><body><img src="a.png"></body></html>'
+    )
+    done = cli(env, "summarize", "http://", "http://exa mple.com", "tomorrow", feed, empty)
+    assert done.returncode == 1
+    lines = done.stderr.splitlines()
+    assert lines[:4] == [
+        "newsbot: http://: That link has no site name after http://.",
+        "newsbot: http://exa mple.com: That link has a space in it; a link cannot contain spaces.",
+        "newsbot: tomorrow: That is neither a link nor an article number: "
+        "give one like https://example.com/story or 42.",
+        f"newsbot: {feed}: That link is a feed, not an article: follow it as a feed.",
+    ]
+    assert len(lines) == 5 and lines[4].startswith(f"newsbot: {empty}: I could not read that page")
+    assert "/addfeed" not in done.stderr and "trafilatura" not in done.stderr
+
+
+def test_korean_points_are_wrapped_by_display_width(
+    capsys: pytest.CaptureFixture[str],
+    http_server: LocalHTTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("COLUMNS", "100")
+    sentence = "북한 당국이 최근 강원도 지역의 소비품 질 제고 계획을 비판했다고 소식통이 전했다"
+    paragraphs = [f"{sentence} {n}번째 소식이다." * 4 for n in range(1, 5)]
+    item = rss_item("북한 소식", paragraphs, link="https://ko.example.org/1", guid="ko")
+    url = http_server.add(
+        "/ko", rss_feed([item], title="북한 뉴스"), content_type="application/rss+xml"
+    )
+    run(capsys, "feeds", "add", url)
+    run(capsys, "ingest")
+    code, out, _ = run(capsys, "latest")
+    assert code == 0 and "•" in out
+    lines = out.splitlines()
+    assert max(wcswidth(line) for line in lines) <= 100
+    assert sum(wcswidth(line) > 80 for line in lines) >= 2  # and lines are filled, not cut short

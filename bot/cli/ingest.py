@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 
 from tqdm import tqdm
@@ -25,7 +26,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
-    """Poll, show progress, end with one summary line; exit 1 if a feed failed."""
+    """Poll, show progress, then each failing feed once and one summary line.
+
+    Exit 1 only when no feed could be read at all (no network?); a few dead feeds among
+    good ones are reported, not a failure of the command.
+    """
+    if not args.verbose:  # each failure is printed once below, not logged across the bar
+        logging.getLogger("bot.ingest").setLevel(logging.ERROR)
 
     async def work(newsroom: Newsroom) -> int:
         total = len(await newsroom.feeds())
@@ -41,6 +48,6 @@ def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
         for url, error in report.failures:
             print(f"failed: {url}: {error}", file=sys.stderr)
         print(report.summary())
-        return 1 if report.feeds_failed else 0
+        return 1 if report.feeds_failed and not report.feeds_ok else 0
 
     return with_newsroom(settings, work)

@@ -10,7 +10,7 @@ import sys
 from bot import __version__
 from bot.cli import feeds, ingest, reading, summarize, telegram
 from bot.config import ConfigError, load_settings
-from bot.errors import NewsbotError
+from bot.errors import NewsbotError, UsageError
 from bot.storage import StorageError
 
 
@@ -23,7 +23,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"newsbot {__version__}")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more detail")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     for module in (telegram, feeds, ingest, reading, summarize):
         module.register(commands)
     return parser
@@ -31,7 +31,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     """Run one command; return its exit code (0 ok, 1 failed, 2 usage or settings)."""
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:  # bare `newsbot`: what it can do
+        parser.print_help()
+        return 0
     try:
         settings = load_settings()
     except ConfigError as exc:
@@ -46,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
         return int(args.handler(settings, args))
+    except UsageError as exc:
+        print(f"newsbot {args.command}: {exc}", file=sys.stderr)
+        return 2
     except (NewsbotError, StorageError) as exc:
         print(f"newsbot: {exc}", file=sys.stderr)
         return 1

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import shutil
 import sys
-import textwrap
 from datetime import datetime
 from typing import TextIO
 
+from wcwidth import wcswidth, wcwidth
+
 from bot.models import Article
+
+MAX_WIDTH = 100  # columns: longer lines are hard to read even on a wide terminal
 
 
 def _style(text: str, code: str, out: TextIO) -> str:
@@ -26,19 +29,47 @@ def short_date(iso: str | None) -> str:
     return f"{when.day} {when:%b %Y}"
 
 
+def columns(text: str) -> int:
+    """How many terminal columns ``text`` takes (a Korean or Chinese character takes two)."""
+    return max(wcswidth(text), 0) if text.isprintable() else len(text)
+
+
+def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
+    """Lines of at most ``width`` columns: broken between words, and inside a word only when
+    it alone is wider than a line (Chinese and Japanese put no spaces between words)."""
+    lines: list[str] = []
+    line, used, empty = first, columns(first), True
+    for word in text.split():
+        size = columns(word)
+        if not empty and used + 1 + size > width:
+            lines.append(line)
+            line, used, empty = rest, columns(rest), True
+        if not empty:
+            line, used = line + " ", used + 1
+        if used + size <= width:
+            line, used, empty = line + word, used + size, False
+            continue
+        for char in word:  # a word wider than the line
+            size = max(wcwidth(char), 0)
+            if not empty and used + size > width:
+                lines.append(line)
+                line, used = rest, columns(rest)
+            line, used, empty = line + char, used + size, False
+    lines.append(line)
+    return lines
+
+
 def print_article(article: Article, out: TextIO | None = None) -> None:
     """Title, source and date, key points as bullets, then the link."""
     out = out or sys.stdout
-    width = min(shutil.get_terminal_size((100, 20)).columns, 100)
+    width = min(shutil.get_terminal_size((MAX_WIDTH, 20)).columns, MAX_WIDTH)
     if article.id:
         out.write(f"{_style(f'#{article.id}', '2', out)} {_style(article.title, '1', out)}\n")
     meta = " · ".join(x for x in (article.source, short_date(article.published)) if x)
     if meta:
         out.write(f"   {_style(meta, '3', out)}\n")
     for point in article.points:
-        out.write(
-            textwrap.fill(point, width, initial_indent="   • ", subsequent_indent="     ") + "\n"
-        )
+        out.write("\n".join(wrap(point, width, "   • ", "     ")) + "\n")
     if article.url:
         out.write(f"   {_style(article.url, '4', out)}\n")
     out.write("\n")

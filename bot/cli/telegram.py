@@ -20,6 +20,18 @@ To try the bot right now without Telegram:
     newsbot chat
 """
 
+CHAT_HELP = """\
+Talk to the bot in this terminal: the same handlers and replies as in Telegram, no token needed.
+You are user 1 in a private chat; NEWSBOT_ADMIN_IDS=1 makes you an admin (/addfeed, /stats).
+
+Type a command (/help, /latest, /search kim, /summary 3, /subscribe sanctions ...) or paste a
+link. Buttons are shown numbered under a message, [1] [2] ...: type !1 to press button 1 of the
+last message that has buttons. Ctrl-D or /quit ends the session.
+
+No articles yet? Add a feed first: newsbot feeds add URL, then newsbot ingest
+(or, as an admin, /addfeed URL in the chat: it is read on the next poll, within a minute).
+"""
+
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     """Add the `run` and `chat` commands."""
@@ -29,7 +41,12 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     run.add_argument("--port", type=int, default=8443, help="webhook listen port (8443)")
     run.add_argument("--secret-token", help="webhook secret Telegram sends back in a header")
     run.set_defaults(handler=run_bot)
-    chat = commands.add_parser("chat", help="talk to the bot in this terminal, no Telegram needed")
+    chat = commands.add_parser(
+        "chat",
+        help="talk to the bot in this terminal, no Telegram needed",
+        description=CHAT_HELP,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     chat.set_defaults(handler=run_chat)
 
 

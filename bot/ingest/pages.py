@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import logging
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -25,6 +26,9 @@ from trafilatura.utils import load_html
 from bot.errors import NewsbotError
 from bot.ingest.feeds import iso_utc, language_code
 from bot.ingest.urls import is_http_url
+
+# trafilatura warns of every page it finds no text in ("discarding data"); newsbot says so itself.
+logging.getLogger("trafilatura").setLevel(logging.ERROR)
 
 _FEED_TYPES = ("rss", "atom", "rdf", "feed+json")
 _FEED_ROOT = re.compile(rb"^<(?:[\w.-]+:)?(?:rss|feed|rdf)\b", re.I)

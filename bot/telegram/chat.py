@@ -33,6 +33,10 @@ WELCOME = (
     "!N presses button N; Ctrl-D or /quit to quit.\n"
     f"You are user {USER_ID} (NEWSBOT_ADMIN_IDS={USER_ID} makes you an admin).\n"
 )
+NO_ARTICLES = (
+    "No articles stored yet. Add a feed: /addfeed URL here (as an admin: start with "
+    f"NEWSBOT_ADMIN_IDS={USER_ID}), or quit and run newsbot feeds add URL, then newsbot ingest.\n"
+)
 # entity type -> (start, end) ANSI codes; only used when stdout is a terminal
 ANSI: dict[str, tuple[str, str]] = {
     "bold": ("\x1b[1m", "\x1b[22m"),
@@ -162,9 +166,11 @@ class ChatSession:
         self.application = application
         self.screen = screen
 
-    async def run(self, lines: asyncio.Queue[str], *, interactive: bool) -> None:
+    async def run(
+        self, lines: asyncio.Queue[str], *, interactive: bool, welcome: str = WELCOME
+    ) -> None:
         """Handle lines until end of input ("") or /quit."""
-        self.screen.write(WELCOME + "\n")
+        self.screen.write(welcome + "\n")
         while True:
             if interactive:
                 self.screen.write("> ")
@@ -239,12 +245,16 @@ async def chat_session(settings: Settings, stdin: TextIO, stdout: TextIO) -> int
         name="newsbot-chat-stdin",
         daemon=True,  # a read blocked on the terminal must not keep the process alive
     )
+    newsroom = Newsroom(settings)
     emulator = BotAPIEmulator()
     emulator.listen(screen.show)
     application = build_application(
-        settings, Newsroom(settings), token=CHAT_TOKEN, request=EmulatorRequest(emulator)
+        settings, newsroom, token=CHAT_TOKEN, request=EmulatorRequest(emulator)
     )
     async with running(application):
+        welcome = WELCOME if await newsroom.latest(1) else WELCOME + NO_ARTICLES
         reader.start()
-        await ChatSession(emulator, application, screen).run(lines, interactive=stdin.isatty())
+        await ChatSession(emulator, application, screen).run(
+            lines, interactive=stdin.isatty(), welcome=welcome
+        )
     return 0

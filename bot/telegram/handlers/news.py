@@ -8,12 +8,12 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.errors import NewsbotError
-from bot.newsroom import MAX_LIST
 from bot.storage import Feed
 from bot.telegram.handlers.common import newsroom_of, query_text, reply, reply_text, usage
 from bot.telegram.render import escape, render_article, render_headlines, split_messages
 
 DEFAULT_LATEST = 5
+MAX_LIST = 20  # articles in one /latest: a chat is not a place for more
 PAGE = 5
 POINTS_PATTERN = r"^points:\d{1,18}$"
 POINTS_HINT = "Tap a number for that article's key points."
