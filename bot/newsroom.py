@@ -24,7 +24,7 @@ from bot.ingest.fetcher import Fetcher, FetchError, FetchResult
 from bot.ingest.pages import ExtractError, looks_like_feed
 from bot.ingest.poller import IngestReport, Poller
 from bot.ingest.safety import UnsafeURLError
-from bot.ingest.urls import canonical_url, is_http_url, url_problem
+from bot.ingest.urls import canonical_url, url_problem
 from bot.keypoints import KeyPointExtractor
 from bot.models import Article, FeedItem, ParsedFeed
 from bot.storage import Delivery, Feed, Storage, Subscription, SubscriptionLimitError
@@ -248,8 +248,11 @@ class Newsroom:
         <link rel="alternate">); the feed returned then has that feed's address.
         """
         url = url.strip()
-        if not is_http_url(url):
-            raise NewsbotError("That is not a feed address: send an http(s) link.")
+        if problem := url_problem(url):
+            raise NewsbotError(f"That is not a feed address. {problem}")
+        followed = await self.run.db(self._followed, url)
+        if followed is not None:
+            return followed, False
         try:
             result = await self.fetcher.fetch(url)
         except (FetchError, UnsafeURLError) as exc:
@@ -264,7 +267,7 @@ class Newsroom:
                     "and names none on its page."
                 ) from None
             url, parsed = await self._first_readable_feed(named[:MAX_FEEDS_TRIED])
-        return await self.run.db(self.storage.feeds.add, url, parsed.title or None)
+        return await self.run.db(self._follow, url, parsed.title or None)
 
     async def _first_readable_feed(self, urls: list[str]) -> tuple[str, ParsedFeed]:
         problem = ""
@@ -278,9 +281,26 @@ class Newsroom:
     async def _parse_feed(self, result: FetchResult) -> ParsedFeed:
         return await self.run.cpu(parse_feed, result.body, result.url, result.content_type)
 
+    async def download(self, url: str) -> bytes:
+        """The body at `url` (e.g. an OPML list of feeds), fetched with the usual safety checks."""
+        try:
+            return (await self.fetcher.fetch(url)).body
+        except (FetchError, UnsafeURLError) as exc:
+            raise NewsbotError(f"I could not fetch that: {exc}") from None
+
     async def add_feed_unchecked(self, url: str, title: str | None = None) -> tuple[Feed, bool]:
         """Follow a feed without fetching it first (start-up lists, OPML import)."""
-        return await self.run.db(self.storage.feeds.add, url, title)
+        return await self.run.db(self._follow, url.strip(), title)
+
+    def _followed(self, url: str) -> Feed | None:
+        """The followed feed at `url`, or at the same address but for tracking parameters."""
+        key = canonical_url(url)
+        return next((f for f in self.storage.feeds.all() if canonical_url(f.url) == key), None)
+
+    def _follow(self, url: str, title: str | None) -> tuple[Feed, bool]:
+        """Follow a feed unless it is followed already (maybe under a utm_-tagged address)."""
+        followed = self._followed(url)
+        return (followed, False) if followed else self.storage.feeds.add(url, title)
 
     async def remove_feed(self, url_or_id: str) -> Feed | None:
         """Stop following a feed given by URL or id; return it, or None if not followed."""

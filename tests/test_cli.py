@@ -145,7 +145,7 @@ def test_feeds_remove_import_export(
         '<outline type="rss" text="Two" xmlUrl="https://two.example/feed"/></outline>'
         "</body></opml>"
     )
-    code, out, _ = run(capsys, "feeds", "import", str(opml))
+    code, out, _ = run(capsys, "feeds", "import", "--no-check", str(opml))
     assert code == 0 and "imported 2 feeds: 2 new" in out
     code, out, _ = run(capsys, "feeds", "export")
     assert 'xmlUrl="https://one.example/rss"' in out and 'xmlUrl="https://two.example/feed"' in out
@@ -351,3 +351,62 @@ def test_korean_points_are_wrapped_by_display_width(
     lines = out.splitlines()
     assert max(wcswidth(line) for line in lines) <= 100
     assert sum(wcswidth(line) > 80 for line in lines) >= 2  # and lines are filled, not cut short
+
+
+def opml_of(*urls: str) -> str:
+    outlines = "".join(
+        f'<outline type="rss" text="F{n}" xmlUrl="{u}"/>' for n, u in enumerate(urls)
+    )
+    return f'<?xml version="1.0"?><opml version="2.0"><head/><body>{outlines}</body></opml>'
+
+
+def test_import_checks_each_feed_and_reads_an_opml_url(
+    capsys: pytest.CaptureFixture[str], http_server: LocalHTTPServer, env: Path
+) -> None:
+    good = serve_seed(http_server)
+    gone = http_server.url("/gone")  # answers 404
+    (env / "subs.opml").write_text(opml_of(good, gone))
+    code, out, err = run(capsys, "feeds", "import", str(env / "subs.opml"))
+    assert code == 1
+    assert out == "imported 2 feeds: 1 new, 0 already followed, 1 not added\n"
+    assert err.startswith(f"newsbot: not added: {gone}: ") and "404" in err
+    listed = http_server.add("/list.opml", opml_of(good), content_type="text/x-opml")
+    code, out, err = run(capsys, "feeds", "import", listed)  # a URL, not mangled into a path
+    assert (code, out, err) == (0, "imported 1 feeds: 0 new, 1 already followed\n", "")
+    code, _, err = run(capsys, "feeds", "import", good)
+    assert code == 1 and err == (
+        f"newsbot: {good} is a feed, not an OPML list of feeds: "
+        f"follow it with newsbot feeds add {good}\n"
+    )
+
+
+def test_a_feed_with_tracking_parameters_is_the_feed_already_followed(
+    capsys: pytest.CaptureFixture[str], http_server: LocalHTTPServer
+) -> None:
+    url = serve_seed(http_server)
+    assert run(capsys, "feeds", "add", url)[0] == 0
+    for same in (url + "/?utm_source=x", url + "?utm_medium=rss&utm_campaign=y"):
+        code, out, _ = run(capsys, "feeds", "add", same)
+        assert code == 0 and out.startswith("already followed: [1] Daily NK English")
+        code, out, _ = run(capsys, "feeds", "add", "--no-check", same)
+        assert out.startswith("already followed: [1]")
+    _, out, _ = run(capsys, "feeds", "list")
+    assert out.count("[") == 1
+
+
+def test_a_removed_feed_keeps_its_articles_source_and_gets_them_back(
+    capsys: pytest.CaptureFixture[str], http_server: LocalHTTPServer
+) -> None:
+    url = serve_seed(http_server)
+    run(capsys, "feeds", "add", url)
+    run(capsys, "ingest")
+    code, out, _ = run(capsys, "feeds", "remove", "1")
+    assert code == 0 and out == "removed: [1] Daily NK English\n"
+    _, out, _ = run(capsys, "feeds", "list")
+    assert out.startswith("No feeds followed yet")
+    _, out, _ = run(capsys, "latest")
+    assert "Daily NK English · 6 Feb 2024" in out and "127.0.0.1" not in out.split("\n")[1]
+    code, out, _ = run(capsys, "feeds", "add", url)
+    assert code == 0 and out.startswith("added: [1] Daily NK English")
+    _, out, _ = run(capsys, "feeds", "list")
+    assert "1 articles · ok" in out  # its articles are its own again

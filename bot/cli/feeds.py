@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 from pathlib import Path
 
@@ -11,7 +12,10 @@ from bot.cli.output import short_date
 from bot.config import Settings
 from bot.errors import NewsbotError
 from bot.ingest.opml import build_opml, parse_opml
+from bot.ingest.pages import looks_like_feed
+from bot.ingest.urls import is_http_url
 from bot.newsroom import Newsroom
+from bot.storage import Feed
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -30,8 +34,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     remove = sub.add_parser("remove", help="stop following feeds (articles stay)")
     remove.add_argument("feeds", nargs="+", metavar="URL|ID")
     remove.set_defaults(handler=remove_feeds)
-    opml_in = sub.add_parser("import", help="follow every feed in an OPML file")
-    opml_in.add_argument("file", type=Path, metavar="FILE.opml")
+    opml_in = sub.add_parser(
+        "import", help="follow every feed in an OPML file or at an OPML list's URL"
+    )
+    opml_in.add_argument("source", metavar="FILE.opml|URL")
+    opml_in.add_argument(
+        "--no-check", action="store_true", help="follow them without fetching each first"
+    )
     opml_in.set_defaults(handler=import_feeds)
     sub.add_parser("export", help="print the feeds followed as OPML").set_defaults(
         handler=export_feeds
@@ -102,25 +111,57 @@ def remove_feeds(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def import_feeds(settings: Settings, args: argparse.Namespace) -> int:
-    """Follow every feed in an OPML file (without fetching them now)."""
-    try:
-        entries = parse_opml(args.file.read_bytes())
-    except OSError as exc:
-        raise NewsbotError(f"cannot read {args.file}: {exc.strerror}") from None
-    except ValueError as exc:
-        raise NewsbotError(f"{args.file} is not a valid OPML file: {exc}") from None
+    """Follow every feed an OPML list names, each checked as `feeds add` does; report each."""
 
     async def work(newsroom: Newsroom) -> int:
-        added = 0
-        for url, title in entries:
-            _, new = await newsroom.add_feed_unchecked(url, title)
-            added += new
-        print(
-            f"imported {len(entries)} feeds: {added} new, {len(entries) - added} already followed"
+        entries = await _read_opml(newsroom, args.source)
+
+        async def follow(url: str, title: str | None) -> tuple[Feed, bool]:
+            if args.no_check:
+                return await newsroom.add_feed_unchecked(url, title)
+            return await newsroom.add_feed(url)
+
+        results = await asyncio.gather(
+            *(follow(url, title) for url, title in entries), return_exceptions=True
         )
-        return 0
+        added = followed = failed = 0
+        for (url, _), result in zip(entries, results, strict=True):
+            if isinstance(result, NewsbotError):
+                print(f"newsbot: not added: {url}: {result}", file=sys.stderr)
+                failed += 1
+            elif isinstance(result, BaseException):
+                raise result
+            elif result[1]:
+                added += 1
+            else:
+                followed += 1
+        print(
+            f"imported {len(entries)} feeds: {added} new, {followed} already followed"
+            + (f", {failed} not added" if failed else "")
+        )
+        return 1 if failed else 0
 
     return with_newsroom(settings, work)
+
+
+async def _read_opml(newsroom: Newsroom, source: str) -> list[tuple[str, str | None]]:
+    """The (url, title) of each feed in an OPML file, or in the OPML list at a URL."""
+    if is_http_url(source):
+        body = await newsroom.download(source)
+    else:
+        try:
+            body = await asyncio.to_thread(Path(source).read_bytes)
+        except OSError as exc:
+            raise NewsbotError(f"cannot read {source}: {exc.strerror}") from None
+    try:
+        return parse_opml(body)
+    except ValueError as exc:
+        if looks_like_feed(body, ""):
+            raise NewsbotError(
+                f"{source} is a feed, not an OPML list of feeds: "
+                f"follow it with newsbot feeds add {source}"
+            ) from None
+        raise NewsbotError(f"{source} is not a valid OPML file: {exc}") from None
 
 
 def export_feeds(settings: Settings, args: argparse.Namespace) -> int:

@@ -52,13 +52,17 @@ class FeedStore:
         self.db = db
 
     def add(self, url: str, title: str | None = None) -> tuple[Feed, bool]:
-        """Follow `url`; return the feed and whether it was new."""
+        """Follow `url`; return the feed and whether it was new (a removed feed comes back
+        with its articles, to be polled at once)."""
         with write(self.db):
             existing = self.get_by_url(url)
             if existing:
                 return existing, False
-            self.db.table("feeds").insert(
-                {"url": url, "title": title, "failures": 0, "added_at": utcnow()}
+            self.db.execute(
+                "INSERT INTO feeds (url, title, failures, added_at) VALUES (?, ?, 0, ?) "
+                "ON CONFLICT(url) DO UPDATE SET removed_at = NULL, failures = 0, "
+                "last_error = NULL, next_poll_at = NULL, title = coalesce(feeds.title, ?)",
+                [url, title, utcnow(), title],
             )
             feed = self.get_by_url(url)
         assert feed is not None
@@ -74,12 +78,12 @@ class FeedStore:
 
     def get(self, feed_id: int) -> Feed | None:
         """The feed with this id, if followed."""
-        rows = self._select("WHERE f.id = ?", [feed_id])
+        rows = self._select("AND f.id = ?", [feed_id])
         return rows[0] if rows else None
 
     def get_by_url(self, url: str) -> Feed | None:
         """The feed with this URL, if followed."""
-        rows = self._select("WHERE f.url = ?", [url])
+        rows = self._select("AND f.url = ?", [url])
         return rows[0] if rows else None
 
     def all(self) -> list[Feed]:
@@ -89,14 +93,16 @@ class FeedStore:
     def due(self, now: str | None = None) -> list[Feed]:
         """Feeds whose next poll time has come (or was never set)."""
         return self._select(
-            "WHERE f.next_poll_at IS NULL OR f.next_poll_at <= ?", [now or utcnow()]
+            "AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?)", [now or utcnow()]
         )
 
     def remove(self, feed_id: int) -> bool:
-        """Stop following a feed; its articles stay (unlinked). True if it existed."""
+        """Stop following a feed; its articles stay, with their source. True if it was followed."""
         with write(self.db):
-            self.db.execute("UPDATE articles SET feed_id = NULL WHERE feed_id = ?", [feed_id])
-            cursor = self.db.execute("DELETE FROM feeds WHERE id = ?", [feed_id])
+            cursor = self.db.execute(
+                "UPDATE feeds SET removed_at = ? WHERE id = ? AND removed_at IS NULL",
+                [utcnow(), feed_id],
+            )
         return cursor.rowcount > 0
 
     def record_success(
@@ -149,8 +155,9 @@ class FeedStore:
         return failures
 
     def _select(self, where: str, params: list[Any]) -> list[Feed]:
+        """Followed (not removed) feeds, `where` adding conditions ("AND ...")."""
         sql = (
             "SELECT f.*, (SELECT count(*) FROM articles a WHERE a.feed_id = f.id) AS articles "
-            f"FROM feeds f {where} ORDER BY f.id"
+            f"FROM feeds f WHERE f.removed_at IS NULL {where} ORDER BY f.id"
         )
         return [Feed.from_row(row) for row in self.db.query(sql, params)]

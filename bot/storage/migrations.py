@@ -183,3 +183,10 @@ def _outbox_round_robin(db: sqlite_utils.Database) -> None:
     db.table("outbox").create_index(
         ["status", "chat_id", "id", "next_attempt_at"], if_not_exists=True
     )
+
+
+@migrations(name="0005_feeds_removed_at")
+def _feeds_removed_at(db: sqlite_utils.Database) -> None:
+    # A removed feed keeps its row, so its articles keep their source and come back with it.
+    if "removed_at" not in db.table("feeds").columns_dict:
+        db.table("feeds").add_column("removed_at", str)
