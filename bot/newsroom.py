@@ -6,6 +6,7 @@ loop, and turns user input into friendly NewsbotError messages. Nothing here kno
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 from collections.abc import Callable, Collection
@@ -317,11 +318,40 @@ class Newsroom:
     async def ingest(
         self, progress: Callable[[Feed], None] | None = None, *, only_due: bool = False
     ) -> IngestReport:
-        """Poll the feeds (all, or only those due) and queue alerts for new articles."""
+        """Poll the feeds (all, or only those due) and queue alerts for new articles.
+
+        A followed address never read that turns out to be a site's page naming its feed
+        (e.g. in NEWSBOT_FEEDS) is moved to that feed, which is polled in the same pass.
+        """
         feeds = await self.run.db(self.storage.feeds.due if only_due else self.storage.feeds.all)
         report = await self.poller.poll(feeds, progress)
+        failed = {url for url, _ in report.failures}
+        retry = [f for f in feeds if f.url in failed and not f.articles]
+        found = await asyncio.gather(*(self._move_to_named_feed(f) for f in retry))
+        moved = {old.url: new for old, new in zip(retry, found, strict=True) if new is not None}
+        if moved:
+            again = await self.poller.poll(list(moved.values()))
+            report.failures = [f for f in report.failures if f[0] not in moved] + again.failures
+            report.feeds_failed += again.feeds_failed - len(moved)
+            report.feeds_ok += again.feeds_ok
+            report.articles_new += again.articles_new
+            report.articles_updated += again.articles_updated
         await self.run.db(self.matcher.match_new)
         return report
+
+    async def _move_to_named_feed(self, feed: Feed) -> Feed | None:
+        """If `feed`'s address is a page that names a readable feed, follow that feed instead."""
+        try:
+            result = await self.fetcher.fetch(feed.url)
+            if looks_like_feed(result.body, result.content_type):
+                return None
+            named = await self.run.cpu(feed_links, result.body, result.url)
+            if not named:
+                return None
+            url, parsed = await self._first_readable_feed(named[:MAX_FEEDS_TRIED])
+        except (FetchError, UnsafeURLError, NewsbotError):
+            return None
+        return await self.run.db(self.storage.feeds.move, feed.id, url, parsed.title or None)
 
     # -- subscriptions ----------------------------------------------------------------------
 

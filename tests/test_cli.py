@@ -410,3 +410,25 @@ def test_a_removed_feed_keeps_its_articles_source_and_gets_them_back(
     assert code == 0 and out.startswith("added: [1] Daily NK English")
     _, out, _ = run(capsys, "feeds", "list")
     assert "1 articles · ok" in out  # its articles are its own again
+
+
+def test_a_site_page_in_newsbot_feeds_is_followed_to_its_feed(
+    capsys: pytest.CaptureFixture[str],
+    http_server: LocalHTTPServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    feed = serve_seed(http_server)
+    site = http_server.add(
+        "/site",
+        "<html><head><title>Daily NK</title>"
+        f'<link rel="alternate" type="application/rss+xml" href="{feed}"></head>'
+        "<body><p>Welcome.</p></body></html>",
+    )
+    http_server.add("/dead-page", "<html><body><p>No feeds named here.</p></body></html>")
+    monkeypatch.setenv("NEWSBOT_FEEDS", f"{site},{http_server.url('/dead-page')}")
+    code, out, err = run(capsys, "ingest")
+    assert code == 0
+    assert out.strip().splitlines()[-1] == "feeds: 1 ok, 1 failed; articles: 1 new, 0 updated"
+    assert "/dead-page" in err and "/site" not in err
+    _, out, _ = run(capsys, "feeds", "list")
+    assert f"[1] Daily NK English\n    {feed}\n    1 articles · ok" in out

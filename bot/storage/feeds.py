@@ -105,6 +105,21 @@ class FeedStore:
             )
         return cursor.rowcount > 0
 
+    def move(self, feed_id: int, url: str, title: str | None) -> Feed | None:
+        """Poll feed `feed_id` at `url` from now on (at once); None if `url` is followed already
+        (the feed is then removed: the other one is it)."""
+        with write(self.db):
+            if self.get_by_url(url) is not None:
+                self.remove(feed_id)
+                return None
+            self.db.execute("DELETE FROM feeds WHERE url = ? AND removed_at IS NOT NULL", [url])
+            self.db.execute(
+                "UPDATE feeds SET url = ?, title = coalesce(?, title), failures = 0, "
+                "last_error = NULL, last_status = NULL, next_poll_at = NULL WHERE id = ?",
+                [url, title, feed_id],
+            )
+            return self.get(feed_id)
+
     def record_success(
         self,
         feed_id: int,
