@@ -185,3 +185,5 @@ async def test_sources_show_each_feed_and_its_health(harness: BotHarness) -> Non
     assert text.startswith("Sources (2)")
     assert "#1 Test Wire · 3 articles · ✅ ok" in text and good in text
     assert "#2 " in text and "⚠️ failing (1×)" in text and broken in text
+    assert text.count(broken) == 1  # an untitled feed is named by its URL, once
+    assert text.count(good) == 1

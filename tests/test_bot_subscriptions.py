@@ -114,7 +114,7 @@ async def test_subscriptions_list_and_remove_button(
 async def test_unsubscribe_by_number_topic_or_all(harness: BotHarness) -> None:
     bare = await harness.send("/unsubscribe")
     assert bare.texts == [
-        "Usage: /unsubscribe <topic, number or all> (numbers as in /subscriptions)"
+        "Usage: /unsubscribe <topic, numbers or all> (numbers as in /subscriptions)"
     ]
     for topic in ("bitcoin", "harbour", "volcano", "election"):
         await harness.newsroom.subscribe(BOB, topic)

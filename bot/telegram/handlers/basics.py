@@ -11,11 +11,11 @@ from bot.telegram.render import escape
 
 # (command, arguments, what it does): the /help text and the commands menu both come from this.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("latest", "[N] [topic]", "the newest articles, e.g. /latest 10 bitcoin"),
+    ("latest", "[N] [topic]", "the newest articles, a button each for its key points"),
     ("search", "<words>", 'best matches first, e.g. /search "north korea" -sport'),
-    ("summary", "<link or number>", "the key points of an article"),
+    ("summary", "<links or numbers>", "the key points of articles, e.g. /summary 12 13"),
     ("subscribe", "<topic>", "get new articles on a topic as they appear"),
-    ("unsubscribe", "<topic, number or all>", "stop a subscription"),
+    ("unsubscribe", "<topic, numbers or all>", "stop subscriptions, e.g. /unsubscribe 1 3"),
     ("subscriptions", "", "this chat's subscriptions"),
     ("sources", "", "the feeds I follow"),
     ("help", "", "how to use me"),

@@ -55,9 +55,9 @@ async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stop subscriptions: /unsubscribe <topic, number or all>."""
+    """Stop subscriptions: /unsubscribe <topic, numbers or all>."""
     chat, what = await _change_request(
-        update, context, "/unsubscribe <topic, number or all> (numbers as in /subscriptions)"
+        update, context, "/unsubscribe <topic, numbers or all> (numbers as in /subscriptions)"
     )
     removed = await newsroom_of(context).unsubscribe(chat.id, what)
     await reply_text(update, "Unsubscribed from " + ", ".join(s.topic for s in removed) + ".")
