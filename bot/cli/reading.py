@@ -41,7 +41,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         f"Topics: {QUERY_HELP}. A leading number is the count: newsbot latest 3 bitcoin.",
     )
     latest.add_argument("-n", type=count, metavar="N", help=f"how many (default {DEFAULT_COUNT})")
-    latest.add_argument("topic", nargs=argparse.REMAINDER, metavar="[N] TOPIC")
+    latest.add_argument(
+        "topic", nargs=argparse.REMAINDER, metavar="[N] TOPIC", help="a count, then the topic"
+    )
     latest.set_defaults(handler=show_latest)
     search = commands.add_parser(
         "search",
@@ -49,7 +51,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         description=f"Stored articles matching a query, best match first: {QUERY_HELP}.",
     )
     search.add_argument("-n", type=count, metavar="N", help=f"how many (default {DEFAULT_COUNT})")
-    search.add_argument("query", nargs=argparse.REMAINDER, metavar="QUERY")
+    search.add_argument(
+        "query", nargs=argparse.REMAINDER, metavar="QUERY", help="the rest of the line"
+    )
     search.set_defaults(handler=show_search)
 
 
