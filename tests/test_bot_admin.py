@@ -28,6 +28,8 @@ async def test_addfeed_checks_and_follows_a_feed(harness: BotHarness) -> None:
     assert added.texts == ["Now following Test Wire (#1); its articles come next poll."]
     again = await harness.send(f"/addfeed {url}", user=ADMIN)
     assert again.texts == ["Already following Test Wire (#1)."]
+    tagged = await harness.send(f"/addfeed {url}?utm_source=tg&utm_medium=x", user=ADMIN)
+    assert tagged.texts == ["Already following Test Wire (#1)."]
     page = harness.feeds.add("/page.html", "<html><body><p>Just a page.</p></body></html>")
     not_a_feed = await harness.send(f"/addfeed {page}", user=ADMIN, chat=2002)
     assert not_a_feed.texts == [

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ContextTypes
 
+from bot.ingest.urls import canonical_url
 from bot.telegram.access import require_bot_admin
 from bot.telegram.handlers.common import newsroom_of, query_text, reply, reply_text, usage
 from bot.telegram.render import escape
@@ -18,7 +19,8 @@ async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         raise usage("/addfeed <feed url, or a site's page that names its feed>")
     feed, new = await newsroom_of(context).add_feed(url)
     name = feed.title or feed.url
-    found = f", the feed that page names ({feed.url})" if feed.url != url.strip() else ""
+    named = canonical_url(feed.url) != canonical_url(url)  # not the same but for utm_ tags
+    found = f", the feed that page names ({feed.url})" if named else ""
     if new:
         await reply_text(
             update, f"Now following {name} (#{feed.id}){found}; its articles come next poll."
