@@ -31,8 +31,6 @@ def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
     Exit 1 only when no feed could be read at all (no network?); a few dead feeds among
     good ones are reported, not a failure of the command.
     """
-    if not args.verbose:  # each failure is printed once below, not logged across the bar
-        logging.getLogger("bot.ingest").setLevel(logging.ERROR)
 
     async def work(newsroom: Newsroom) -> int:
         total = len(await newsroom.feeds())
@@ -50,4 +48,11 @@ def run_ingest(settings: Settings, args: argparse.Namespace) -> int:
         print(report.summary())
         return 1 if report.feeds_failed and not report.feeds_ok else 0
 
-    return with_newsroom(settings, work)
+    quiet = logging.getLogger("bot.ingest")
+    level = quiet.level
+    if not args.verbose:  # each failure is printed once at the end, not logged across the bar
+        quiet.setLevel(logging.ERROR)
+    try:
+        return with_newsroom(settings, work)
+    finally:
+        quiet.setLevel(level)
