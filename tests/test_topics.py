@@ -20,6 +20,7 @@ from bot.topics import (
     match_text,
     parse_topic,
     search_to_fts,
+    to_fts_query,
     tokenize,
 )
 
