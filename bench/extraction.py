@@ -1,23 +1,27 @@
-"""Benchmark page extraction on real news pages: newsbot's settings against trafilatura's
-full cascade, for quality and speed, in the same run.
+"""Benchmark page extraction on real pages: newsbot's extract_page against trafilatura's
+default extract(), for quality and CPU time, in the same run.
 
-    python -m bench.extraction PAGES_DIR
+    python -m bench.extraction [PAGES_DIR] [--split all|dev|test] [--runs 3] [--pages]
 
-PAGES_DIR holds real pages (*.html) and `manifest.jsonl`, one JSON object per page:
-{"file": ..., "url": ... or null, "expected_text": the article's text or null,
- "with": [snippets a right extraction contains], "without": [snippets it must not]}.
-Such pages and expectations come with trafilatura's tests (tests/cache, tests/evaldata.py),
-mozilla/readability's test pages and newspaper4k's tests/data; they are other people's
-articles, so none are kept in this repository.
+PAGES_DIR (default: ../shared/data/pages/readability) holds one folder per page with
+`source.html` (the page as served) and `expected.html` (the article's content as accepted by
+the data set's maintainers), the layout of mozilla/readability's test pages. Score: F1 of the
+4-word shingles (multisets) of the extracted text against the text of `expected.html`; words
+are runs of letters and digits, and each Han, kana or Hangul character counts as a word (those
+languages are written without spaces). An expected text of fewer than 4 words is compared in
+shingles of its own length; nothing expected and nothing found scores 1.
 
-newsbot's extraction (bot.ingest.pages.extract_page) runs trafilatura in fast mode: its own
-extractor only, without comparing every page with readability's and jusText's output.
+Split (folders in alphabetical order): `dev` = the first half, on which newsbot's extraction
+choices were tuned; `test` = the second half, never tuned on; `all` = both.
+
+Prints the mean and median F1 of both, the pages where trafilatura finds the body (F1 >= 0.95)
+and newsbot does not, the pages where either scores under 0.5, and the median and mean CPU
+milliseconds per page (`time.process_time`, median of `--runs`). `--pages` prints every page.
 """
 
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import statistics
 import time
@@ -29,52 +33,76 @@ from pathlib import Path
 import trafilatura
 from trafilatura.utils import load_html
 
+from bot.ingest.feeds import html_to_text
 from bot.ingest.pages import ExtractError, _paragraphs, extract_page
 
-_WORD = re.compile(r"\w+")
+DEFAULT_PAGES = Path(__file__).resolve().parents[1] / ".." / "shared/data/pages/readability"
+PAGE_URL = "http://fakehost/test/page.html"  # the address Readability's tests use
+FOUND = 0.95  # a body counts as found at this F1 or more
+_TOKEN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff\uac00-\ud7af]|\w+")
+SHINGLE = 4
 
 
 @dataclass(frozen=True, slots=True)
 class Page:
-    """One real page and what a right extraction of it holds."""
+    """One real page and the text a right extraction holds."""
 
+    name: str
     html: bytes
-    url: str
-    expected_text: str | None
-    present: tuple[str, ...]
-    absent: tuple[str, ...]
+    expected: str
 
 
-def load(folder: Path) -> list[Page]:
-    """The pages listed in `folder`/manifest.jsonl."""
-    pages = []
-    for line in (folder / "manifest.jsonl").read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            continue
-        entry = json.loads(line)
-        pages.append(
-            Page(
-                html=(folder / entry["file"]).read_bytes(),
-                url=entry.get("url") or "https://news.example/article",
-                expected_text=entry.get("expected_text"),
-                present=tuple(entry.get("with") or ()),
-                absent=tuple(entry.get("without") or ()),
-            )
+def load(folder: Path, split: str = "all") -> list[Page]:
+    """The pages in `folder` (one sub-folder each), in alphabetical order, of one split."""
+    folders = sorted(d for d in folder.iterdir() if (d / "source.html").is_file())
+    half = (len(folders) + 1) // 2
+    chosen = {"all": folders, "dev": folders[:half], "test": folders[half:]}[split]
+    return [
+        Page(
+            d.name,
+            (d / "source.html").read_bytes(),
+            html_to_text((d / "expected.html").read_text(encoding="utf-8")),
         )
-    return pages
+        for d in chosen
+    ]
 
 
-def newsbot(page: Page) -> str:
-    """The text newsbot stores for the page ("" when it finds no article)."""
+def _shingles(words: list[str], size: int) -> Counter[tuple[str, ...]]:
+    return Counter(tuple(words[i : i + size]) for i in range(len(words) - size + 1))
+
+
+def shingle_f1(got: str, expected: str) -> float:
+    """F1 of the 4-word shingles of `got` against those of `expected`."""
+    wanted_words = _TOKEN.findall(expected.lower())
+    found_words = _TOKEN.findall(got.lower())
+    size = max(1, min(SHINGLE, len(wanted_words)))
+    found, wanted = _shingles(found_words, size), _shingles(wanted_words, size)
+    if not wanted:
+        return 1.0 if not found else 0.0
+    common = sum((found & wanted).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(found.values()), common / sum(wanted.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def newsbot(html: bytes, url: str) -> str:
+    """The text newsbot extracts from the page ("" when it finds none)."""
     try:
-        return extract_page(page.html, page.url).text
+        return extract_page(html, url).text
     except ExtractError:
         return ""
 
 
+def trafilatura_default(html: bytes, url: str) -> str:
+    """trafilatura called as its documentation shows first: extract() with its defaults."""
+    return trafilatura.extract(html, url=url) or ""
+
+
 def full_cascade(html: bytes | str, url: str) -> str:
-    """The text as newsbot extracted it before: trafilatura comparing its own result with
-    readability's and jusText's on every page, and finding every metadata field."""
+    """The text as newsbot extracted it before 28 Nov 2026 (bench.ingest's stage baseline):
+    trafilatura comparing its own result with readability's and jusText's on every page,
+    precision first, and finding every metadata field."""
     document = trafilatura.bare_extraction(
         load_html(html),
         url=url,
@@ -87,84 +115,58 @@ def full_cascade(html: bytes | str, url: str) -> str:
     return _paragraphs(getattr(document, "text", None) or "", title)
 
 
-def _words(text: str) -> Counter[str]:
-    return Counter(_WORD.findall(text.lower()))
-
-
-def word_f1(got: str, expected: str) -> float:
-    """F1 of the words of `got` against those of `expected` (bags of words)."""
-    found, wanted = _words(got), _words(expected)
-    common = sum((found & wanted).values())
-    if not common:
-        return 0.0
-    precision, recall = common / sum(found.values()), common / sum(wanted.values())
-    return 2 * precision * recall / (precision + recall)
-
-
-def _flat(text: str) -> str:
-    return " ".join(text.split())
-
-
 @dataclass(slots=True)
 class Score:
-    """How one extractor did over every page."""
+    """How one extractor did on every page."""
 
-    texts: list[str]
+    f1: list[float]
     milliseconds: list[float]
-    present: int = 0
-    absent: int = 0
-    f1: list[float] | None = None
 
 
-def score(extract: Callable[[Page], str], pages: Sequence[Page], runs: int) -> Score:
+def score(extract: Callable[[bytes, str], str], pages: Sequence[Page], runs: int) -> Score:
     """Run `extract` on every page (`runs` times, for the median CPU time) and score it."""
-    texts, timings = [], []
+    result = Score([], [])
     for page in pages:
         spent = []
         for _ in range(runs):
             started = time.process_time()
-            text = extract(page)
+            text = extract(page.html, PAGE_URL)
             spent.append((time.process_time() - started) * 1000)
-        texts.append(text)
-        timings.append(statistics.median(spent))
-    result = Score(texts, timings, f1=[])
-    for page, text in zip(pages, texts, strict=True):
-        flat = _flat(text)
-        result.present += sum(_flat(s) in flat for s in page.present)
-        result.absent += sum(_flat(s) not in flat for s in page.absent)
-        if page.expected_text and result.f1 is not None:
-            result.f1.append(word_f1(text, page.expected_text))
+        result.f1.append(shingle_f1(text, page.expected))
+        result.milliseconds.append(statistics.median(spent))
     return result
 
 
 def main(argv: Sequence[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("pages", type=Path, help="folder of pages with manifest.jsonl")
+    parser.add_argument("pages", type=Path, nargs="?", default=DEFAULT_PAGES)
+    parser.add_argument("--split", choices=("all", "dev", "test"), default="all")
     parser.add_argument("--runs", type=int, default=3, help="timings per page (median)")
+    parser.add_argument("--pages", action="store_true", dest="each", help="print every page")
     args = parser.parse_args(argv)
-    pages = load(args.pages)
-    for page in pages[:3]:
-        (
-            newsbot(page),
-            full_cascade(page.html, page.url),
-        )  # warm-up: first calls load trafilatura's tables
-    before = score(lambda page: full_cascade(page.html, page.url), pages, args.runs)
-    now = score(newsbot, pages, args.runs)
-    present = sum(len(p.present) for p in pages)
-    absent = sum(len(p.absent) for p in pages)
-    identical = sum(_flat(a) == _flat(b) for a, b in zip(before.texts, now.texts, strict=True))
-    print(f"{len(pages)} real pages; the same text from both on {identical}")
-    print(f"{'':32} {'with':>9} {'without':>9} {'word F1':>8} {'ms median':>10} {'ms total':>9}")
-    for name, result in (("trafilatura full cascade", before), ("newsbot (fast mode)", now)):
-        f1 = statistics.mean(result.f1) if result.f1 else float("nan")
+    if not args.pages.is_dir():
+        parser.exit(2, f"no pages at {args.pages} (the shared data set is missing)\n")
+    pages = load(args.pages, args.split)
+    for page in pages[:3]:  # warm-up: the first calls load trafilatura's tables
+        newsbot(page.html, PAGE_URL)
+        trafilatura_default(page.html, PAGE_URL)
+    theirs = score(trafilatura_default, pages, args.runs)
+    ours = score(newsbot, pages, args.runs)
+    print(f"{len(pages)} pages ({args.split}) from {args.pages.resolve()}")
+    print(f"{'':28} {'F1 mean':>8} {'median':>7} {'< 0.5':>6} {'CPU ms median':>14} {'mean':>6}")
+    for name, result in (("trafilatura extract()", theirs), ("newsbot extract_page", ours)):
         print(
-            f"{name:32} {result.present:>4}/{present:<4} {result.absent:>4}/{absent:<4}"
-            f" {f1:>8.3f} {statistics.median(result.milliseconds):>10.1f}"
-            f" {sum(result.milliseconds):>9.0f}"
+            f"{name:28} {statistics.mean(result.f1):>8.3f} {statistics.median(result.f1):>7.3f}"
+            f" {sum(f < 0.5 for f in result.f1):>6}"
+            f" {statistics.median(result.milliseconds):>14.1f}"
+            f" {statistics.mean(result.milliseconds):>6.1f}"
         )
-    ratio = sum(before.milliseconds) / sum(now.milliseconds)
-    print(f"newsbot extracts these pages {ratio:.2f}x faster (total CPU time)")
-    print(f"word F1 over the {len(now.f1 or [])} pages that come with their expected text")
+    rows = list(zip(pages, theirs.f1, ours.f1, strict=True))
+    lost = [p.name for p, t, o in rows if t >= FOUND and o < FOUND]
+    print(f"trafilatura finds the body (F1 >= {FOUND}) and newsbot does not: {len(lost)}", *lost)
+    for page, t, o in rows:
+        if args.each or min(t, o) < 0.5:
+            print(f"  {page.name:42} trafilatura {t:.3f}  newsbot {o:.3f}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -327,3 +328,40 @@ def test_iso_utc() -> None:
 )
 def test_language_code(raw: str | None, code: str | None) -> None:
     assert language_code(raw) == code
+
+
+@pytest.mark.parametrize(
+    ("language", "written", "published"),
+    [
+        # UOL's feed: feedparser reads only English and W3C dates
+        ("pt-br", "Seg, 24 Set 2018 10:15:00 -0300", "2018-09-24T13:15:00+00:00"),
+        ("de", "Mo, 03 Dez 2018 18:40:00 +0100", "2018-12-03T17:40:00+00:00"),
+        ("es", "mié, 05 dic 2018 09:00:00 GMT", "2018-12-05T09:00:00+00:00"),
+        ("ru", "3 декабря 2018, 18:40", "2018-12-03T18:40:00+00:00"),
+        ("ko", "2018년 12월 3일 18:40", "2018-12-03T18:40:00+00:00"),
+        ("ja", "2018年12月3日 18時40分", "2018-12-03T18:40:00+00:00"),
+        ("zh", "2018年12月3日 18:40", "2018-12-03T18:40:00+00:00"),
+        ("", "Seg, 24 Set 2018 10:15:00 -0300", "2018-09-24T13:15:00+00:00"),  # no language
+        ("pt-br", "em breve", None),
+    ],
+)
+def test_feed_dates_in_other_languages(language: str, written: str, published: str | None) -> None:
+    lang = f"<language>{language}</language>" if language else ""
+    feed = (
+        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>UOL</title>'
+        f"{lang}<item><title>Notícia</title><link>https://noticias.example/1</link>"
+        f"<pubDate>{written}</pubDate><description>Texto.</description></item></channel></rss>"
+    )
+    [item] = parse_feed(feed.encode(), "https://noticias.example/feed").items
+    assert item.published == published
+
+
+def test_json_feed_date_in_another_language() -> None:
+    feed = {
+        "version": "https://jsonfeed.org/version/1.1",
+        "title": "Notícias",
+        "language": "pt-BR",
+        "items": [{"id": "1", "content_text": "Texto.", "date_published": "24 set 2018 10:15"}],
+    }
+    [item] = parse_feed(json.dumps(feed).encode(), "https://noticias.example/feed.json").items
+    assert item.published == "2018-09-24T10:15:00+00:00"

@@ -10,6 +10,7 @@ from typing import TextIO
 from wcwidth import wcswidth, wcwidth
 
 from bot.models import Article
+from bot.when import published_label
 
 MAX_WIDTH = 100  # columns: longer lines are hard to read even on a wide terminal
 
@@ -65,7 +66,7 @@ def print_article(article: Article, out: TextIO | None = None) -> None:
     width = min(shutil.get_terminal_size((MAX_WIDTH, 20)).columns, MAX_WIDTH)
     if article.id:
         out.write(f"{_style(f'#{article.id}', '2', out)} {_style(article.title, '1', out)}\n")
-    meta = " · ".join(x for x in (article.source, short_date(article.published)) if x)
+    meta = " · ".join(x for x in (article.source, published_label(article.published)) if x)
     if meta:
         out.write(f"   {_style(meta, '3', out)}\n")
     for point in article.points:

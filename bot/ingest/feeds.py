@@ -20,6 +20,7 @@ from bot.errors import NewsbotError
 from bot.ingest.urls import is_http_url
 from bot.keypoints.language import normalize_language_code
 from bot.models import FeedItem, ParsedFeed
+from bot.when import parse_date
 
 TEASER_CHARS = 400  # a body shorter than this is a teaser
 TEASER_SENTENCES = 3  # ... and so is one with fewer sentences
@@ -197,11 +198,13 @@ def _str(value: object) -> str | None:
     return value if isinstance(value, str) else None
 
 
-def _json_date(value: object) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value.strip()) if isinstance(value, str) else None
-    except ValueError:
+def _json_date(value: object, language: str | None) -> datetime | None:
+    if not isinstance(value, str):
         return None
+    try:
+        return datetime.fromisoformat(value.strip())
+    except ValueError:
+        return parse_date(value, language)
 
 
 def _json_author(item: dict[str, Any]) -> str | None:
@@ -236,8 +239,8 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
                 link=entry.get("url") or entry.get("external_url"),
                 guid=entry.get("id"),
                 author=_json_author(entry),
-                published=_json_date(entry.get("date_published"))
-                or _json_date(entry.get("date_modified")),
+                published=_json_date(entry.get("date_published"), feed_language)
+                or _json_date(entry.get("date_modified"), feed_language),
                 language=language_code(entry.get("language")) or feed_language,
                 base=base,
             )
@@ -266,10 +269,17 @@ def _detail_text(detail: Any) -> str:
     return html_to_text(value) if _TAG.search(value) else plain_text(value)
 
 
-def _struct_date(entry: Any) -> datetime | None:
-    for key in ("published_parsed", "updated_parsed", "created_parsed"):
-        parsed = entry.get(key)
-        if isinstance(parsed, time.struct_time):
+def _struct_date(entry: Any, language: str | None) -> datetime | None:
+    for key in ("published", "updated", "created"):
+        written, parsed = entry.get(key), entry.get(f"{key}_parsed")
+        has_struct = isinstance(parsed, time.struct_time)
+        # feedparser reads English and W3C dates (and misreads some Korean ones): a date it
+        # could not read, or one written with other letters, goes to dateparser first.
+        if isinstance(written, str) and (not has_struct or not written.isascii()):
+            found = parse_date(written, language)
+            if found:
+                return found
+        if has_struct:
             try:
                 return datetime.fromtimestamp(calendar.timegm(parsed), UTC)
             except (OverflowError, ValueError, OSError):
@@ -320,7 +330,7 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
             link=entry.get("link"),
             guid=entry.get("id"),
             author=(entry.get("author_detail") or {}).get("name") or entry.get("author"),
-            published=_struct_date(entry),
+            published=_struct_date(entry, _entry_language(entry) or feed_language),
             language=_entry_language(entry) or feed_language,
             base=url,
         )

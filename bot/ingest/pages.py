@@ -26,6 +26,7 @@ from trafilatura.utils import load_html
 from bot.errors import NewsbotError
 from bot.ingest.feeds import iso_utc, language_code
 from bot.ingest.urls import is_http_url
+from bot.keypoints.language import detect_language
 
 # trafilatura warns of every page it finds no text in ("discarding data"); newsbot says so itself.
 logging.getLogger("trafilatura").setLevel(logging.ERROR)
@@ -39,6 +40,29 @@ _SNIFF_BYTES = 4096
 MAX_EXTRACT_BYTES = 1_500_000
 # Longer than any news article: what is stored, indexed and summarized of one is cut here.
 MAX_TEXT_CHARS = 200_000
+# trafilatura's fast mode (its own extractor alone) finds most articles; when it returns less
+# than this many characters, its full cascade (readability and jusText compared, baseline
+# rescue) runs too and the longer text wins. Chosen on the first half of the shared Readability
+# pages (bench.extraction --split dev); 500 left a page short, 1000-2500 scored the same.
+FULL_CASCADE_BELOW_CHARS = 1000
+# What a reader never sees is not the article: the cascade's fallbacks would otherwise take it.
+_MAYBE_HIDDEN = "//body//*[@hidden or @style]"
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
+# Characters of a script other than Latin (Greek to Devanagari and Thai, kana, Han, Hangul).
+_OTHER_SCRIPT = re.compile("[\u0370-\u1dff\u1f00-\u1fff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+# Languages by the script they are written in: a page whose text is in another script than its
+# declared language (a Korean article under <html lang="en">) is in the text's language.
+_SCRIPTS = {
+    **dict.fromkeys(("ru", "uk", "bg", "sr", "mk", "be", "kk", "ky", "tg", "mn"), "Cyrillic"),
+    **dict.fromkeys(("ar", "fa", "ur", "ps"), "Arabic"),
+    **dict.fromkeys(("he", "yi"), "Hebrew"),
+    **dict.fromkeys(("hi", "mr", "ne"), "Devanagari"),
+    "ko": "Hangul",
+    "ja": "Japanese",
+    "zh": "Han",
+    "el": "Greek",
+    "th": "Thai",
+}
 
 
 class ExtractError(NewsbotError):
@@ -98,7 +122,7 @@ def _canonical(tree: HtmlElement, url: str) -> str | None:
     return None
 
 
-def _language(tree: HtmlElement) -> str | None:
+def _declared_language(tree: HtmlElement) -> str | None:
     for value in tree.xpath(
         '/html/@lang | /html/@xml:lang | .//meta[@http-equiv="content-language"]/@content'
         ' | .//meta[@property="og:locale"]/@content'
@@ -107,6 +131,16 @@ def _language(tree: HtmlElement) -> str | None:
         if code:
             return code
     return None
+
+
+def _language(declared: str | None, text: str) -> str | None:
+    """The page's language: as declared, unless its text is written in another script (left
+    to the key points' detection when nothing is declared and the text is in Latin script)."""
+    script = _SCRIPTS.get(declared or "", "Latin")
+    if script == "Latin" and not _OTHER_SCRIPT.search(text, 0, 4000):
+        return declared
+    detected = detect_language(text)
+    return declared if script == _SCRIPTS.get(detected, "Latin") else detected
 
 
 def _metadata(tree: HtmlElement, url: str) -> Document:
@@ -148,6 +182,27 @@ def _paragraphs(text: str, title: str) -> str:
     return "\n\n".join(lines)
 
 
+def _drop_hidden(tree: HtmlElement) -> None:
+    for element in tree.xpath(_MAYBE_HIDDEN):
+        style = element.get("style") or ""
+        hidden = element.get("hidden") is not None or _HIDDEN_STYLE.search(style)
+        if hidden and element.getparent() is not None:
+            element.drop_tree()
+
+
+def _main_text(tree: HtmlElement, url: str) -> str:
+    """The article's text as trafilatura finds it: fast mode, its full cascade when short."""
+    text = ""
+    for fast in (True, False):
+        document = trafilatura.bare_extraction(tree, url=url, include_comments=False, fast=fast)
+        found = getattr(document, "text", None) or ""
+        if len(found) > len(text):
+            text = found
+        if len(text) >= FULL_CASCADE_BELOW_CHARS:
+            break
+    return text
+
+
 def clip_text(text: str, limit: int = MAX_TEXT_CHARS) -> str:
     """`text` cut to at most `limit` characters, at the end of a paragraph when one fits."""
     if len(text) <= limit:
@@ -170,13 +225,11 @@ def extract_page(html: bytes | str, url: str) -> ExtractedPage:
     if tree is None:
         raise ExtractError("that link is not a readable web page")
     canonical = _canonical(tree, url)
-    language = _language(tree)
+    declared = _declared_language(tree)
     metadata = _metadata(tree, url)
-    document = trafilatura.bare_extraction(
-        tree, url=url, include_comments=False, favor_precision=True, fast=True
-    )
+    _drop_hidden(tree)
     title = " ".join((metadata.title or "").split())
-    body = _paragraphs(getattr(document, "text", None) or "", title)
+    body = _paragraphs(_main_text(tree, url), title)
     if not body:
         raise ExtractError("I couldn't find an article on that page")
     return ExtractedPage(
@@ -185,5 +238,5 @@ def extract_page(html: bytes | str, url: str) -> ExtractedPage:
         text=body,
         author=metadata.author or None,
         published=_published(metadata.date),
-        language=language,
+        language=_language(declared, body),
     )

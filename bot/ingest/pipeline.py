@@ -50,7 +50,8 @@ def read_page(
     """The article on the page fetched from `url` (after redirects), prepared.
 
     With a feed's `teaser`, that item gets the page's main text when it is longer, and the
-    page's language and author where the feed named none. Without, the page is the article:
+    page's language (where the page declares one or its text's script shows it) and author
+    where the feed named none. Without, the page is the article:
     stored under its own canonical address when the page names one on its own site.
     Raises ExtractError when the page holds no article.
     """
@@ -73,6 +74,6 @@ def read_page(
         item = teaser
         if len(text) > len(item.text):
             item.text = text
-            item.language = item.language or page.language
+            item.language = page.language or item.language  # the page's own, then the feed's
             item.author = item.author or page.author
     return prepare(item, feed_language, count)

@@ -11,10 +11,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Sequence
-from datetime import datetime
 from urllib.parse import urlsplit
 
 from bot.models import Article
+from bot.when import published_label
 
 MAX_MESSAGE = 4096
 
@@ -24,7 +24,6 @@ LINE_MAX_CHARS = 160  # the one line of an article in a compact list
 URL_MAX_CHARS = 1024  # longer (or non-http) URLs are not linked
 ELLIPSIS = "…"
 BULLET = "•"
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 # One indivisible piece of our HTML: a tag, an entity reference, or a single character.
 _PIECE_RE = re.compile(r"<[^>]*>|&[^;&<>\s]*;|.", re.DOTALL)
@@ -124,17 +123,6 @@ def _clean(text: str | None, max_chars: int | None = None) -> str:
     return words[: max_chars - 1].rstrip() + ELLIPSIS
 
 
-def _format_date(published: str | None) -> str:
-    """An ISO 8601 timestamp as a day like 5 Mar 2024; empty when missing or unparseable."""
-    if not published:
-        return ""
-    try:
-        moment = datetime.fromisoformat(published.strip())
-    except ValueError:
-        return ""
-    return f"{moment.day} {_MONTHS[moment.month - 1]} {moment.year}"
-
-
 def _link_target(url: str | None) -> str | None:
     """The URL if it is worth linking: absolute http(s) and not absurdly long."""
     if not url:
@@ -165,7 +153,7 @@ def _meta(article: Article) -> str:
     """The italic "source · date · #id" line."""
     parts = (
         escape(_clean(article.source, SOURCE_MAX_CHARS)),
-        _format_date(article.published),
+        published_label(article.published),
         f"#{article.id}",
     )
     return f"<i>{' · '.join(part for part in parts if part)}</i>"
