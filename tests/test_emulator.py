@@ -36,6 +36,7 @@ from telegram.ext import (
 )
 
 from bot.telegram.emulator import BotAPIEmulator, Call, EmulatorRequest, inline_buttons
+from bot.telegram.emulator.params import ApiError, Params
 from bot.telegram.emulator.text import detect_entities, parse_html
 from tests.support.botapi_http import BotAPIServer
 
@@ -164,6 +165,39 @@ def test_user_text_gets_command_and_url_entities() -> None:
         {"type": "url", "offset": 57, "length": 15},
     ]
     assert detect_entities("no /slash-command here, 1/2 and x.y") == []
+
+
+# -- parameters, typed or as form text -------------------------------------------------------
+
+
+def test_parameters_are_read_typed_or_from_form_text_and_kept_decoded() -> None:
+    form = Params({"chat_id": "-5", "timeout": "2.5", "reply_markup": '{"inline_keyboard": []}'})
+    typed = Params({"chat_id": -5, "timeout": 2.5, "reply_markup": {"inline_keyboard": []}})
+    for params in (form, typed):
+        assert params.chat_id() == -5 and params.number("timeout", 0) == 2.5
+        assert params.structure("reply_markup", dict) == {"inline_keyboard": []}
+        assert params.values == typed.values
+    assert Params({"text": "123"}).text("text") == "123"  # a string stays a string
+
+
+@pytest.mark.parametrize(
+    ("values", "read", "error"),
+    [
+        ({}, lambda p: p.chat_id(), "chat_id is empty"),
+        ({"chat_id": "@news"}, lambda p: p.chat_id(), "chat not found"),
+        ({}, lambda p: p.integer("message_id"), 'parameter "message_id" is required'),
+        ({"message_id": "1.5"}, lambda p: p.integer("message_id"), "invalid message_id"),
+        ({"timeout": "soon"}, lambda p: p.number("timeout", 0), "invalid timeout"),
+        ({"results": "{not json"}, lambda p: p.structure("results", list), "can't parse results"),
+        ({"results": "{}"}, lambda p: p.structure("results", list), "can't parse results"),
+    ],
+)
+def test_bad_parameters_get_the_apis_errors(
+    values: dict[str, Any], read: Callable[[Params], object], error: str
+) -> None:
+    with pytest.raises(ApiError, match=error) as raised:
+        read(Params(values))
+    assert raised.value.code == 400
 
 
 # -- the bot side through PTB ----------------------------------------------------------------
