@@ -55,7 +55,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     print("\n== key-point quality (bench.quality) ==")
     quality.main(["--limit", "0" if args.full else "300"])
     print("\n== key-point speed (bench.keypoints_speed) ==")
-    keypoints_speed.main(["--rounds", "5" if args.full else "3"])
+    speed_flags = ["--rounds", "5", "--limit", "500"] if args.full else ["--limit", "200"]
+    keypoints_speed.main(speed_flags)
     for name, run in (("ingest", ingest.main), ("handlers", handlers.main)):
         print(f"\n== {name} ==")
         rows += run(flags)

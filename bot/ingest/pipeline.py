@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from bot.ingest.pages import clip_text, extract_page
 from bot.ingest.urls import canonical_url
 from bot.keypoints import KeyPointExtractor, detect_language
+from bot.keypoints.boilerplate import strip_feed_footers
 from bot.models import FeedItem
 from bot.storage.articles import site_of
 
@@ -27,9 +28,10 @@ class Draft:
 
 
 def prepare(item: FeedItem, feed_language: str | None, count: int) -> Draft:
-    """Clip the item's text, settle its language (its own, else the feed's, else detected from
-    the text) and choose its `count` key points."""
-    item.text = clip_text(item.text)
+    """Clip the item's text (feed footers such as "Continue reading…" left out), settle its
+    language (its own, else the feed's, else detected from the text) and choose its `count`
+    key points."""
+    item.text = clip_text(strip_feed_footers(item.text))
     item.language = detect_language(item.text, item.language or feed_language)
     return Draft(item, _EXTRACTOR.key_points(item.title, item.text, item.language, count))
 

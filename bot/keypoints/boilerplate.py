@@ -6,14 +6,28 @@ import re
 from itertools import chain
 
 # Every pattern below runs on the lower-cased sentence.
-# Boilerplate wherever it occurs, as (a literal it must contain, the pattern that confirms it):
-# the cheap literal test spares almost every body sentence the regular expression.
-_ANYWHERE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+# Junk in a sentence that drops the sentence alone, as (a literal it must contain, the pattern
+# that confirms it): the cheap literal test spares almost every sentence the expression.
+_IN_SENTENCE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (literal, re.compile(pattern))
     for literal, pattern in (
         ("@", r"@[\w-]+\.\w"),  # an e-mail address
         ("http", r"https?://"),
         ("www.", r"\bwww\."),
+        ("scroll", r"\bscroll\s(?:down|up)\b"),  # a caption: "Scroll down for video"
+        ("continue reading", r"\bcontinue\sreading\b"),
+        ("full", r"\bread\s(?:the\s)?full\s(?:article|story)\b"),
+        ("submitted by", r"\bsubmitted\sby\b"),  # Reddit
+        ("[", r"\[(?:link|comments|\d+\scomments?)\]"),
+        (">>", ">>"),
+        ("|", r"\|.*\|"),  # a table row
+        ("\t", "\t"),
+    )
+)
+# Boilerplate wherever it occurs, which drops its paragraph.
+_ANYWHERE: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (literal, re.compile(pattern))
+    for literal, pattern in (
         ("©", "©"),
         ("ⓒ", "ⓒ"),
         ("copyright", r"copyright\s(?:\(c\)\s*)?\d{4}"),
@@ -38,6 +52,7 @@ _OPENING = r"""
     | please\s(?:send|contact|e-?mail|write|visit|share|subscribe|follow|support|like|click|tap)\b
     | (?:photo|image|picture|photograph|illustration|graphic|video|source)s?\s*(?:credit)?\s*[:：|]
     | (?:related|see\salso|read\smore|more|advertisement|sponsored|editor'?s\snote)\s*[:：]
+    | (?:sign\sup|pictured|caption)\b
     """
 # ... and when it opens a short sentence or line (a label, not a statement).
 _LABEL = r"""
@@ -45,6 +60,7 @@ _LABEL = r"""
     | (?:read|see)\s(?:more|also)\b
     | (?:related(?:\s(?:articles?|stories|news|content|coverage|links?))?|advertisement|sponsored)
     | (?:most\s(?:popular|read|viewed|shared|recent)|trending|top\sstories|latest\snews|recommended)
+    | \S*(?:주요\s?뉴스|많이\s?본|관련\s?기사|인기\s?기사)
     | (?:you\s(?:may|might)\salso\slike|more\s(?:from|stories|on\sthis))
     | (?:share|tweet|email|print)(?:\s(?:this|on|via)\b.*)?$
     | (?:subscribe|sign\sup|log\sin|register|follow|donate|support\sus)\b
@@ -53,8 +69,12 @@ _LABEL = r"""
     """
 _START = re.compile(rf"(?P<opening>{_OPENING})|(?P<label>{_LABEL})", re.VERBOSE)
 _LABEL_MAX_WORDS = 8
-# A byline, on the sentence as written: "By Jane Doe", not "By far the best."
-_BYLINE = re.compile(r"[Bb]y\s+[A-Z][^.!?]*$")
+# A byline, on the sentence as written: "By Jane Doe", "Por Ana Lima", not "By far the best."
+_BYLINE = re.compile(r"(?:[Bb]y|Por|Von|Par|Door|Di|Автор:?)\s+[A-ZÀ-ÞА-Я][^.!?]*$")
+# Runs of link text glue words: "Ilhan OmarIlhan OmarHillicon Valley".
+_GLUED = re.compile(r"[a-z]{2}[A-Z][a-z]")
+_QUESTION_ENDS = "?？"
+_LETTERS = re.compile(r"[^\W\d_]{2,}")
 # Sentences after which, past the middle of an article, only footers follow.
 _END_MARKER = re.compile(
     r"""
@@ -92,7 +112,30 @@ _TITLE_OVERLAP = 0.8
 def is_boilerplate(sentence: str) -> bool:
     """True for feed footers, bylines, datelines, credits, share/subscribe lines and the like."""
     lowered = sentence.lower()
-    return _contains_boilerplate(lowered) or _opens_as_boilerplate(sentence, lowered)
+    return (
+        _contains_boilerplate(lowered, _IN_SENTENCE)
+        or _contains_boilerplate(lowered)
+        or _opens_as_boilerplate(sentence, lowered)
+    )
+
+
+def is_junk(sentence: str, neutral: bool = False) -> bool:
+    """True for what is never a key point: boilerplate, a fragment, a question, a scrap such as
+    "$5." or a phone number, or a run of link text."""
+    return (
+        is_boilerplate(sentence)
+        or is_fragment(sentence, neutral)
+        or _is_never_a_point(sentence, neutral)
+    )
+
+
+def _is_never_a_point(sentence: str, neutral: bool) -> bool:
+    if sentence.rstrip(_CLOSERS)[-1:] in _QUESTION_ENDS:
+        return True
+    if not neutral and len(_LETTERS.findall(sentence, 0, 60)) < 2:
+        return True
+    glued = _GLUED.search(sentence)
+    return glued is not None and _GLUED.search(sentence, glued.end()) is not None
 
 
 def _contains_boilerplate(
@@ -161,15 +204,17 @@ def body_sentences(
 ) -> list[tuple[int, str]]:
     """The (paragraph index, sentence) pairs of the article body, in order.
 
-    Dropped: a paragraph holding any boilerplate sentence, everything after a footer marker in
-    the second half of the article, repeats of the title, and fragments (unless nothing but
-    fragments is left).
+    Dropped: a paragraph holding a footer or credit or opening with boilerplate, everything
+    after a footer marker in the second half of the article; a sentence with an e-mail address,
+    a link, a caption, promo or table row, a question, a scrap or a repeat of the title; and
+    fragments (unless nothing but fragments is left).
     """
     total = sum(map(len, paragraphs))
     headline = Headline(title)
     lowered_paragraphs = [[sentence.lower() for sentence in paragraph] for paragraph in paragraphs]
     article = "\n".join(chain.from_iterable(lowered_paragraphs))
     present = tuple(item for item in _ANYWHERE if item[0] in article)  # mostly none at all
+    in_sentence = tuple(item for item in _IN_SENTENCE if item[0] in article)
     seen = 0
     statements: list[tuple[int, str]] = []
     fragments: list[tuple[int, str]] = []
@@ -181,12 +226,40 @@ def body_sentences(
             map(_opens_as_boilerplate, paragraph, lowered)
         ):
             continue
-        for sentence in paragraph:
-            if not headline.repeated_by(sentence):
-                kind = fragments if is_fragment(sentence, neutral) else statements
-                kind.append((index, sentence))
+        for sentence, lowered_sentence in zip(paragraph, lowered, strict=True):
+            if (
+                headline.repeated_by(sentence)
+                or (in_sentence and _contains_boilerplate(lowered_sentence, in_sentence))
+                or _is_never_a_point(sentence, neutral)
+            ):
+                continue
+            kind = fragments if is_fragment(sentence, neutral) else statements
+            kind.append((index, sentence))
     return statements or fragments
 
 
 def _word_set(text: str) -> set[str]:
     return {word.lower() for word in _WORD.findall(text)}
+
+
+# Feed footers: appended by publishing software to every item, never part of the story.
+_FEED_FOOTER = re.compile(
+    r"""
+    [ \t]*\bThe\spost\s[^\n]{1,400}?\sappeared\sfirst\son\s[^\n]*   # WordPress
+    | (?:^|(?<=[.!?…\]]))[ \t]*(?:Continue\sreading|Read\s(?:the\s)?full\s(?:article|story)
+        |Read\smore)(?:[ \t]+(?:on|at)[ \t]+[^\n.]{1,40})?           # a link to the rest
+        [ \t]*(?:\.\.\.|…|»|>>|→|›|\.)?[ \t]*$
+    | [ \t]*\bsubmitted\sby\s+/?u/\S+(?:[ \t]+to[ \t]+/?r/\S+)?     # Reddit
+    | [ \t]*\[link\][ \t]*\[(?:\d+[ \t]+)?comments?\]
+    """,
+    re.VERBOSE | re.IGNORECASE | re.MULTILINE,
+)
+_BLANK_RUNS = re.compile(r"\n[ \t]*\n(?:[ \t]*\n)+")
+
+
+def strip_feed_footers(text: str) -> str:
+    """`text` without feed footers ("The post … appeared first on …", "Continue reading…",
+    "Read full article >>", Reddit's "submitted by …" and "[link] [N comments]"), for storing."""
+    if not _FEED_FOOTER.search(text):
+        return text
+    return _BLANK_RUNS.sub("\n\n", _FEED_FOOTER.sub("", text)).strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from functools import lru_cache
 
 import pycountry
@@ -90,11 +91,10 @@ def _language_from_script(sample: str) -> str | None:
 
 
 def _language_from_stop_words(sample: str) -> str:
-    words = [word.lower() for word in _WORD.findall(sample)]
+    words = Counter(_WORD.findall(sample.lower()))
     best, best_hits = "en", 0
     for language in _LATIN_CANDIDATES:
-        vocabulary = stop_words(language)
-        hits = sum(word in vocabulary for word in words)
+        hits = sum(map(words.__getitem__, stop_words(language) & words.keys()))
         if hits > best_hits:
             best, best_hits = language, hits
     return best

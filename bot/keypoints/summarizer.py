@@ -1,7 +1,8 @@
-"""A sumy summarizer for key points: word-recurrence centrality, vectorised, redundancy-aware."""
+"""A sumy summarizer for key points: a learned sentence score, then a length-aware greedy choice."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -11,41 +12,53 @@ from numpy.typing import NDArray
 from sumy.models.dom import ObjectDocumentModel, Sentence
 from sumy.summarizers._summarizer import AbstractSummarizer
 
+from bot.keypoints import weights
+from bot.keypoints.features import FEATURES, Matrix, feature_matrix, sentence_length
 from bot.keypoints.stemming import CachedStemmer
 
-Matrix = NDArray[np.float64]
+_FIRST_WORD = re.compile(r"[\"“„«「『‘']?\s*([^\W\d_]+)")
+# Longer sentences are chosen only when an article has no others left.
+MAX_WORDS = 60
 
 
 @dataclass(frozen=True, slots=True)
-class Weights:
-    """How sentences are rated and chosen (tuned on the BBC dev split, see bench/README.md)."""
+class Selection:
+    """How rated sentences are chosen (tuned with the scorer, see bench/train_keypoints.py)."""
 
-    recurrence: float = 1.0  # how many other sentences share each of the sentence's words
-    centrality: float = 0.2  # summed tf-idf cosine similarity to the other sentences
-    redundancy: float = 0.2  # penalty per unit of similarity to a sentence already chosen
+    redundancy: float = weights.SELECTION["redundancy"]  # per unit of similarity to a chosen one
+    long: float = weights.SELECTION["long"]  # per word over `long_from`
+    long_from: float = weights.SELECTION["long_from"]
+    context: float = weights.SELECTION["context"]  # opens needing context its predecessor lacks
+    headline: float = weights.SELECTION["headline"]  # bonus for the best match of the title
     # A repeat of a chosen sentence: this share of the shorter one's words is in the other (a
     # lead that the body says again, a little shorter or in other quotes).
     duplicate: float = 0.9
 
 
-DEFAULT_WEIGHTS = Weights()
+DEFAULT_SELECTION = Selection()
+_COEFFICIENTS = np.array([weights.COEFFICIENTS.get(name, 0.0) for name in FEATURES])
+_TITLE_BEST = FEATURES.index("title_best")
 
 
 class KeyPointSummarizer(AbstractSummarizer):
-    """Rates sentences by how much of the article's recurring vocabulary they carry.
+    """Rates each sentence by a logistic model of whether editors would pick it, then chooses.
 
-    A sentence's recurrence is, summed over its (stemmed, non-stop) words, the number of other
-    sentences that use the word too: its degree in the word-sharing graph of the article, which
-    favours long, on-topic sentences. A small tf-idf centrality term sharpens it.
-    Sentences are picked greedily, each penalised by its similarity to those already picked
-    (maximal marginal relevance), and returned in document order.
+    The model (bot/keypoints/weights.py, trained offline on human-chosen CNN sentences) weighs
+    position, length, the title's words, centrality in the article's word-sharing graph,
+    quotes, numbers and names. Sentences are then picked greedily, each penalised by its
+    similarity to those already picked (maximal marginal relevance), by its length past about
+    25 words and by an opening word that needs context its predecessor is not there to give; one
+    ranking for every count, so fewer points are the best of the same points. They come back
+    in document order.
     """
 
     def __init__(
         self,
         stemmer: CachedStemmer,
         stop_words: frozenset[str] = frozenset(),
-        weights: Weights = DEFAULT_WEIGHTS,
+        context_openers: frozenset[str] = frozenset(),
+        neutral: bool = False,
+        selection: Selection = DEFAULT_SELECTION,
     ) -> None:
         super().__init__(stemmer)
         self._stems = stemmer
@@ -53,48 +66,134 @@ class KeyPointSummarizer(AbstractSummarizer):
         self._stop_words = frozenset(
             chain.from_iterable((word, word.capitalize(), word.upper()) for word in stop_words)
         )
-        self.weights = weights
+        self.context_openers = context_openers
+        self._neutral = neutral
+        self.selection = selection
+        self.coefficients = _COEFFICIENTS
 
-    def __call__(self, document: ObjectDocumentModel, sentences_count: int) -> tuple[Sentence, ...]:
+    def __call__(
+        self, document: ObjectDocumentModel, sentences_count: int, title: Sequence[str] = ()
+    ) -> tuple[Sentence, ...]:
+        """The best `sentences_count` sentences in document order; `title` is the title's words."""
         sentences: tuple[Sentence, ...] = document.sentences
         if len(sentences) <= sentences_count:
             return sentences
-        counts = self._term_counts(sentences)
+        return tuple(sentences[i] for i in sorted(self.ranking(document, sentences_count, title)))
+
+    def ranking(
+        self, document: ObjectDocumentModel, count: int, title: Sequence[str] = ()
+    ) -> list[int]:
+        """Indices of the `count` best sentences, best first."""
+        rated = self.rate(document, title)
+        return self._select(rated, count)
+
+    def rate(self, document: ObjectDocumentModel, title: Sequence[str] = ()) -> _Rated:
+        """Every sentence's features and the article's similarity matrices."""
+        sentences: tuple[Sentence, ...] = document.sentences
+        texts = [str(sentence) for sentence in sentences]
+        paragraphs = list(
+            chain.from_iterable(
+                [number] * len(paragraph.sentences)
+                for number, paragraph in enumerate(document.paragraphs)
+            )
+        )
+        counts, title_terms = self._term_counts(sentences, title)
         frequency = np.count_nonzero(counts, axis=0)  # how many sentences use each term
         similarity = _cosine_similarity(counts, frequency)
-        weights = self.weights
-        ratings = weights.recurrence * _scaled(counts @ (frequency - 1.0))
-        ratings += weights.centrality * _scaled(similarity.sum(axis=1))
-        chosen = self._select(
-            ratings, similarity, _word_overlap(counts, frequency), sentences_count
+        title_recall, title_claim = _title_overlap(counts > 0.0, frequency, title_terms)
+        lengths = np.array([sentence_length(text, self._neutral) for text in texts])
+        needs_context = [self._needs_context(text) for text in texts]
+        features = feature_matrix(
+            texts,
+            paragraphs,
+            lengths,
+            title_recall,
+            title_claim,
+            _scaled(counts @ (frequency - 1.0)),
+            _scaled(similarity.sum(axis=1)),
+            needs_context,
         )
-        return tuple(sentences[index] for index in sorted(chosen))
+        return _Rated(
+            features,
+            lengths,
+            np.array(needs_context, dtype=bool),
+            similarity,
+            _word_overlap(counts, frequency),
+        )
 
-    def _term_counts(self, sentences: Sequence[Sentence]) -> Matrix:
-        """Sentence-by-term matrix of term counts, stop words left out."""
+    def _needs_context(self, text: str) -> bool:
+        first = _FIRST_WORD.match(text)
+        return first is not None and first.group(1).lower() in self.context_openers
+
+    def _term_counts(
+        self, sentences: Sequence[Sentence], title: Sequence[str]
+    ) -> tuple[Matrix, NDArray[np.intp]]:
+        """Sentence-by-term matrix of term counts (stop words left out), and the columns of the
+        title's terms."""
         stop_words = self._stop_words
         words = [[word for word in s.words if word not in stop_words] for s in sentences]
-        ids = np.array(self._stems.terms(list(chain.from_iterable(words))), dtype=np.int64)
+        title_words = [word for word in title if word not in stop_words]
+        ids = np.array(
+            self._stems.terms(list(chain(chain.from_iterable(words), title_words))),
+            dtype=np.int64,
+        )
         columns, width = _compact(ids)
+        body = len(ids) - len(title_words)
         rows = np.repeat(np.arange(len(words)), list(map(len, words)))
-        counts = np.bincount(rows * width + columns, minlength=len(words) * width)
-        return counts.reshape(len(words), width).astype(np.float64)
+        counts = np.bincount(rows * width + columns[:body], minlength=len(words) * width)
+        return counts.reshape(len(words), width).astype(np.float64), np.unique(columns[body:])
 
-    def _select(
-        self, ratings: Matrix, similarity: Matrix, overlap: Matrix, count: int
-    ) -> list[int]:
-        weights = self.weights
+    def _select(self, rated: _Rated, count: int) -> list[int]:
+        selection = self.selection
+        scores = rated.features @ self.coefficients
+        scores -= selection.long * np.maximum(0.0, rated.lengths - selection.long_from)
+        scores += selection.headline * rated.features[:, _TITLE_BEST]
+        available = rated.lengths <= MAX_WORDS
+        if np.count_nonzero(available) < count:
+            available[:] = True
         chosen: list[int] = []
-        available = np.ones(len(ratings), dtype=bool)
-        closest = np.zeros(len(ratings))  # similarity to the nearest sentence chosen so far
+        picked = np.zeros(len(scores), dtype=bool)
+        closest = np.zeros(len(scores))  # similarity to the nearest sentence chosen so far
         while len(chosen) < count and available.any():
-            value = np.where(available, ratings - weights.redundancy * closest, -np.inf)
-            best = int(np.argmax(value))
+            # A sentence that needs context is fine right after its chosen predecessor.
+            after_chosen = np.zeros(len(scores), dtype=bool)
+            after_chosen[1:] = picked[:-1]
+            dangling = rated.needs_context & ~after_chosen
+            value = scores - selection.redundancy * closest - selection.context * dangling
+            best = int(np.argmax(np.where(available, value, -np.inf)))
             chosen.append(best)
-            closest = np.maximum(closest, similarity[best])
-            available &= overlap[best] < weights.duplicate
+            picked[best] = True
+            closest = np.maximum(closest, rated.similarity[best])
+            available &= rated.overlap[best] < selection.duplicate
             available[best] = False
         return chosen
+
+
+@dataclass(frozen=True, slots=True)
+class _Rated:
+    features: Matrix
+    lengths: NDArray[np.float64]
+    needs_context: NDArray[np.bool_]
+    similarity: Matrix
+    overlap: Matrix
+
+
+def _title_overlap(
+    present: NDArray[np.bool_], frequency: NDArray[np.intp], title_terms: NDArray[np.intp]
+) -> tuple[Matrix, Matrix]:
+    """Each sentence's share of the title's terms, plain and weighted by the terms' idf in the
+    article (the title's rare words say what is new: "comes under fire", not "consumer goods");
+    title terms that no sentence uses count in neither."""
+    sentences = present.shape[0]
+    if not len(title_terms):
+        return np.zeros(sentences), np.zeros(sentences)
+    in_title = present[:, title_terms]
+    recall = in_title.sum(axis=1) / len(title_terms)
+    used = frequency[title_terms] > 0
+    idf = np.log((sentences + 1.0) / (frequency[title_terms] + 0.5)) * used
+    total = float(idf.sum())
+    claim = (in_title @ idf) / total if total > 0.0 else np.zeros(sentences)
+    return recall, claim
 
 
 def _cosine_similarity(counts: Matrix, frequency: NDArray[np.intp]) -> Matrix:
