@@ -14,7 +14,7 @@ from bot.newsroom import Newsroom
 from tests.support.httpserver import LocalHTTPServer
 from tests.support.newsroom import rss_feed, rss_item
 
-SEED = Path(__file__).resolve().parents[2] / "shared" / "seed" / "dailynk-item.txt"
+SEED = Path(__file__).parent / "fixtures" / "dailynk-item.txt"  # from ../shared/seed/
 SEED_TITLE = "Kangwon Province’s plan to improve quality of consumer goods comes under fire"
 CNN = Path(__file__).resolve().parents[2] / "shared" / "data" / "cnn" / "cnn-corpus-dev.jsonl"
 
