@@ -51,6 +51,7 @@ class Settings:
     user_rate_per_minute: int = 10
     workers: int | None = None  # worker processes for ingest; None: one per core
     log_level: str | None = None  # None: INFO for `newsbot run`, WARNING for other commands
+    retention_days: int = 90  # articles older than this are forgotten; 0 keeps them all
 
 
 def _flag(name: str, raw: str) -> bool:
@@ -136,6 +137,7 @@ _PARSERS: dict[str, tuple[str, Callable[[str, str], object]]] = {
     "NEWSBOT_USER_RATE_PER_MINUTE": ("user_rate_per_minute", _number(int, 1, 1000)),
     "NEWSBOT_WORKERS": ("workers", _number(int, 0, 32)),
     "NEWSBOT_LOG_LEVEL": ("log_level", _log_level),
+    "NEWSBOT_RETENTION_DAYS": ("retention_days", _number(int, 0, 36500)),
 }
 
 

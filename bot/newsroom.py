@@ -29,6 +29,7 @@ from bot.ingest.urls import canonical_url, url_problem
 from bot.keypoints import KeyPointExtractor
 from bot.models import Article, FeedItem, ParsedFeed
 from bot.storage import Delivery, Feed, Storage, Subscription, SubscriptionLimitError
+from bot.storage.retention import RetentionReport
 from bot.topics import (
     Topic,
     TopicError,
@@ -499,6 +500,10 @@ class Newsroom:
             self.matcher.reload()
 
         await self.run.db(migrated)
+
+    async def maintain(self) -> RetentionReport:
+        """Forget old articles and delivered alerts, checkpoint the WAL (see Retention)."""
+        return await self.run.db(self.storage.retention.run, self.settings.retention_days)
 
     async def stats(self) -> Stats:
         """Counts for the admins."""

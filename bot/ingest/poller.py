@@ -156,6 +156,8 @@ class Poller:
             if key in seen:  # duplicate guid / link inside one feed document
                 continue
             seen.add(key)
+            if self.storage.articles.was_forgotten(feed_id=feed_id, guid=item.guid, url=url):
+                continue  # removed by retention: not news again
             existing = self.storage.articles.find_existing(
                 feed_id=feed_id,
                 guid=item.guid,

@@ -19,6 +19,8 @@ from bot.storage.transactions import write
 
 # The same story on one site is the same article when its titles match within this window.
 SAME_STORY_WINDOW = timedelta(days=3)
+MAX_TITLE_CHARS = 500  # a feed's 1 MB "title" is stored (and shown) cut to this, with "…"
+MAX_AUTHOR_CHARS = 200
 
 _SELECT = (
     "SELECT a.id, a.feed_id, a.guid, a.url, a.title, a.author, a.published, a.language, "
@@ -60,9 +62,14 @@ def title_key(title: str) -> str:
     return " ".join(re.findall(r"\w+", title.casefold()))
 
 
+def capped(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters, the cut marked with "…"."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def content_hash(title: str, text: str) -> str:
-    """A fingerprint of what the key points are computed from."""
-    return hashlib.sha1(f"{title}\n{text}".encode()).hexdigest()
+    """A fingerprint of what the key points are computed from (the title as stored, capped)."""
+    return hashlib.sha1(f"{capped(title, MAX_TITLE_CHARS)}\n{text}".encode()).hexdigest()
 
 
 def _parse_time(value: str | None) -> datetime | None:
@@ -170,6 +177,18 @@ class ArticleStore:
             )
         return article_id, existing is None
 
+    def was_forgotten(self, *, feed_id: int | None, guid: str | None, url: str | None) -> bool:
+        """Whether retention removed this item (same guid in its feed, or same URL)."""
+        keys: list[tuple[str, list[Any]]] = []
+        if guid and feed_id is not None:
+            keys.append(("feed_id = ? AND guid = ?", [feed_id, guid]))
+        if url:
+            keys.append(("url = ?", [url]))
+        return any(
+            self.db.execute(f"SELECT 1 FROM forgotten WHERE {where} LIMIT 1", params).fetchone()
+            for where, params in keys
+        )
+
     def save(
         self,
         *,
@@ -189,6 +208,8 @@ class ArticleStore:
         Inside a write transaction (`write(db)`) it joins it; else it commits at once.
         """
         now = utcnow()
+        title = capped(title, MAX_TITLE_CHARS)
+        author = capped(author, MAX_AUTHOR_CHARS) if author else author
         record: dict[str, Any] = {
             "title": title,
             "title_key": title_key(title),

@@ -190,3 +190,18 @@ def _feeds_removed_at(db: sqlite_utils.Database) -> None:
     # A removed feed keeps its row, so its articles keep their source and come back with it.
     if "removed_at" not in db.table("feeds").columns_dict:
         db.table("feeds").add_column("removed_at", str)
+
+
+@migrations(name="0006_forgotten_articles")
+def _forgotten_articles(db: sqlite_utils.Database) -> None:
+    # The keys of articles retention removed, so a feed still listing one does not bring it
+    # back as new (bot/storage/retention.py).
+    db.table("forgotten").create(
+        {"id": int, "feed_id": int, "guid": str, "url": str, "forgotten_at": str},
+        pk="id",
+        not_null={"forgotten_at"},
+        if_not_exists=True,
+    )
+    db.table("forgotten").create_index(["feed_id", "guid"], if_not_exists=True)
+    db.table("forgotten").create_index(["url"], if_not_exists=True)
+    db.table("forgotten").create_index(["forgotten_at"], if_not_exists=True)

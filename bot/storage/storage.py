@@ -13,6 +13,7 @@ from bot.storage.articles import ArticleStore
 from bot.storage.database import open_database
 from bot.storage.feeds import FeedStore
 from bot.storage.outbox import Outbox
+from bot.storage.retention import Retention
 from bot.storage.subscriptions import SubscriptionStore
 from bot.storage.transactions import write
 
@@ -28,6 +29,7 @@ class Storage:
         self.articles = ArticleStore(self.db)
         self.subscriptions = SubscriptionStore(self.db)
         self.outbox = Outbox(self.db)
+        self.retention = Retention(self.db)
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:

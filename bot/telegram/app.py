@@ -54,6 +54,8 @@ OPENED_KEY = "newsroom_opened"
 FATAL_KEY = "fatal_problem"  # why the bot stopped itself (runner reports it)
 WATCH_JOB = "watch-database"
 WATCH_SECONDS = 5.0  # how often the database file is checked
+MAINTENANCE_JOB = "maintenance"
+MAINTENANCE_SECONDS = 3600  # retention and WAL checkpoint, hourly (first a minute after start)
 
 
 def build_application(
@@ -164,9 +166,16 @@ async def watch_database(context: ContextTypes.DEFAULT_TYPE) -> None:
         context.application.stop_running()
 
 
+async def maintain(context: ContextTypes.DEFAULT_TYPE) -> None:
+    """JobQueue callback: retention and WAL checkpoint (the job's data is the Newsroom)."""
+    assert context.job is not None and isinstance(context.job.data, Newsroom)
+    report = await context.job.data.maintain()
+    log.info("Maintenance: %s", report.summary())
+
+
 async def _post_init(application: NewsApplication) -> None:
-    """Open the newsroom, publish the commands menu, schedule polling, alert delivery and
-    the database watch."""
+    """Open the newsroom, publish the commands menu, schedule polling, alert delivery, the
+    database watch and maintenance."""
     newsroom: Newsroom = application.bot_data[NEWSROOM_KEY]
     await newsroom.open()
     application.bot_data[OPENED_KEY] = True
@@ -190,6 +199,14 @@ async def _post_init(application: NewsApplication) -> None:
     )
     jobs.run_repeating(
         watch_database, WATCH_SECONDS, name=WATCH_JOB, data=newsroom, job_kwargs=JOB_KWARGS
+    )
+    jobs.run_repeating(
+        maintain,
+        MAINTENANCE_SECONDS,
+        first=60,
+        name=MAINTENANCE_JOB,
+        data=newsroom,
+        job_kwargs=JOB_KWARGS,
     )
 
 
