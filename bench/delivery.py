@@ -3,13 +3,14 @@
     python -m bench.delivery           # 20 feeds x 30 chats x 60 subscriptions, ~40 s
     python -m bench.delivery --full    # 200 feeds x 300 chats x 600 subscriptions, ~4 min
 
-Everything runs on 127.0.0.1 in this process: loopback news sites (bench/loopback.py), the Bot
-API emulator enforcing Telegram's flood limits (30 messages/s overall, 1/s per chat, 20/min per
-group; a 429 otherwise), and the real bot (build_application: its poll and delivery jobs, its
-rate limiter) polling the feeds every 10 s (NEWSBOT_POLL_SECONDS' smallest value). Every feed
-publishes a new item about every 20 s (staggered) for the publishing time; each item names one
-of 60 made-up topic words, and each chat follows two of them (one chat in five is a group).
-The feeds are read once before anything is published, so nothing old is alerted.
+Everything runs in this process: loopback news sites on 127.0.0.1 (bench/loopback.py), the
+Bot API emulator (reached through EmulatorRequest, as `newsbot chat` does) enforcing Telegram's
+flood limits (30 messages/s overall, 1/s per chat, 20/min per group; a 429 otherwise), and the
+real bot (build_application: its poll and delivery jobs, its rate limiter) polling the feeds
+every 10 s (NEWSBOT_POLL_SECONDS' smallest value). Every feed publishes a new item about every
+20 s (staggered) for the publishing time; each item names one of 60 made-up topic words, and
+each chat follows two of them (one chat in five is a group). The feeds are read once before
+anything is published, so nothing old is alerted.
 
 Telegram's side is the truth: every accepted sendMessage is parsed for the item titles it
 carries. Reported: pairs (chat, item) expected, delivered, still pending at the end, lost
@@ -48,7 +49,7 @@ from bot.storage import Delivery
 from bot.telegram import app as bot_app
 from bot.telegram import delivery
 from bot.telegram.app import DELIVERY_JOB, build_application
-from bot.telegram.emulator import BotAPIEmulator, EmulatorRequest
+from bot.telegram.emulator import BotAPIEmulator, Call, EmulatorRequest
 from bot.telegram.runner import ALLOWED_UPDATES
 
 TOKEN = "123456:bench"
@@ -224,7 +225,7 @@ async def one_run(
     emu.flood_limits(per_chat_per_second=1, per_group_per_minute=20, global_per_second=30)
     app = build_application(settings, token=TOKEN, request=EmulatorRequest(emu))
     if variant == "baseline":
-        app.bot._rate_limiter = AIORateLimiter(  # type: ignore[attr-defined]
+        app.bot._rate_limiter = AIORateLimiter(
             overall_max_rate=25, group_max_rate=19, max_retries=3
         )
     await app.initialize()
@@ -278,11 +279,11 @@ def _seen(emu: BotAPIEmulator, plan: Plan) -> list[tuple[tuple[int, tuple[int, i
     return found
 
 
-async def _pending_pairs(newsroom: object, plan: Plan) -> set[tuple[int, tuple[int, int]]]:
+async def _pending_pairs(newsroom: Newsroom, plan: Plan) -> set[tuple[int, tuple[int, int]]]:
     """(chat, item) alerts the outbox still holds, and items published but not read yet."""
 
     def load() -> set[tuple[int, tuple[int, int]]]:
-        storage = newsroom.storage  # type: ignore[attr-defined]
+        storage = newsroom.storage
         rows = storage.db.execute(
             "SELECT o.chat_id, a.title FROM outbox o JOIN articles a ON a.id = o.article_id "
             "WHERE o.status = 'pending'"
@@ -302,7 +303,7 @@ async def _pending_pairs(newsroom: object, plan: Plan) -> set[tuple[int, tuple[i
                 held |= {(chat, item) for chat in plan.followers.get(topic, [])}
         return held
 
-    return await newsroom.run.db(load)  # type: ignore[attr-defined, no-any-return]
+    return await newsroom.run.db(load)
 
 
 def _result(
@@ -311,7 +312,7 @@ def _result(
     expected: set[tuple[int, tuple[int, int]]],
     seen: list[tuple[tuple[int, tuple[int, int]], float]],
     pending: set[tuple[int, tuple[int, int]]],
-    sends: list,  # type: ignore[type-arg]
+    sends: list[Call],
     floods: int,
     seconds: float,
 ) -> Result:
