@@ -492,6 +492,17 @@ class Newsroom:
 
         await self.run.db(gone)
 
+    async def pause_chat(
+        self, chat_id: int, seconds: float, reason: str
+    ) -> tuple[bool, str | None]:
+        """The bot may not post in the chat: hold its alerts (subscriptions stay). Returns
+        whether this is the first time (its admins should be told) and the chat's title."""
+        return await self.run.db(self.storage.outbox.pause_chat, chat_id, seconds, reason)
+
+    async def resume_chat(self, chat_id: int) -> bool:
+        """The bot may post in the chat again: its held alerts go out; whether it was paused."""
+        return await self.run.db(self.storage.outbox.resume_chat, chat_id)
+
     async def chat_migrated(self, old_id: int, new_id: int) -> None:
         """A group became a supergroup: keep its subscriptions under the new id."""
 

@@ -10,9 +10,35 @@ from collections import Counter
 from bot.telegram.delivery import CONCURRENT_SENDS
 from bot.telegram.emulator import BotAPIEmulator
 from tests.support.outbox import queue_alerts
-from tests.support.telegram import ALICE, GROUP, BotHarness
+from tests.support.telegram import ALICE, BOB, GROUP, BotHarness
 
 QUIET = list(range(2001, 2021))  # twenty chats with one alert each
+# A restricted member that may not send messages (every right PTB needs named).
+RESTRICTED = {
+    "until_date": 0,
+    "is_member": True,
+    **dict.fromkeys(
+        [
+            "can_send_messages",
+            "can_change_info",
+            "can_invite_users",
+            "can_pin_messages",
+            "can_send_polls",
+            "can_send_other_messages",
+            "can_add_web_page_previews",
+            "can_manage_topics",
+            "can_send_audios",
+            "can_send_documents",
+            "can_send_photos",
+            "can_send_videos",
+            "can_send_video_notes",
+            "can_send_voice_notes",
+            "can_edit_tag",
+            "can_react_to_messages",
+        ],
+        False,
+    ),
+}
 FAIL_SENT = (
     "CREATE TEMP TRIGGER IF NOT EXISTS disk_full BEFORE UPDATE OF status ON outbox "
     "WHEN NEW.status = 'sent' BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END"
@@ -87,3 +113,39 @@ async def test_an_accepted_digest_that_cannot_be_recorded_is_not_sent_again(
     assert (stats.alerts_sent, stats.alerts_pending) == (6, 0)
     assert Counter(int(chat) for chat in recipients(api)) == {ALICE: 1, 3001: 1}
     assert sent_before + report.messages == 2
+
+
+async def test_no_right_to_post_pauses_a_group_tells_its_admins_and_resumes(
+    api: BotAPIEmulator, harness: BotHarness
+) -> None:
+    await harness.newsroom.run.db(
+        harness.newsroom.storage.subscriptions.ensure_chat, GROUP, "group", "Harbour club"
+    )
+    await queue(harness, [(GROUP, 2), (ALICE, 1)])
+    api.set_admins(GROUP, [ALICE, BOB], creator=ALICE)
+    refusal = "Forbidden: not enough rights to send text messages to the chat"
+    api.fail("sendMessage", error_code=403, description=refusal, chat_id=GROUP)
+    report, outcome = await harness.deliver()
+    assert report.chats_paused == 1 and report.chats_gone == 0
+    notices = [m for m in outcome.messages if m["chat"]["id"] in (ALICE, BOB)]
+    assert sorted(m["chat"]["id"] for m in notices) == [ALICE, ALICE, BOB]  # ALICE: + her alert
+    (notice,) = [m for m in notices if m["chat"]["id"] == BOB]
+    assert "“Harbour club”" in notice["text"] and "paused" in notice["text"]
+    assert [s.topic for s in await harness.newsroom.subscriptions(GROUP)] == ["harbour"]
+    again, nothing = await harness.deliver()  # held: no new try, no second notice
+    assert again.sent == 0 and nothing.of("sendMessage") == []
+    assert (await harness.newsroom.stats()).alerts_pending == 2
+
+    await harness.push(  # an admin gives the bot its rights back
+        {
+            "my_chat_member": {
+                "chat": {"id": GROUP, "type": "group", "title": "Harbour club"},
+                "from": {"id": ALICE, "is_bot": False, "first_name": "Alice"},
+                "date": 1_700_000_000,
+                "old_chat_member": {"status": "restricted", "user": api.bot, **RESTRICTED},
+                "new_chat_member": {"status": "member", "user": api.bot},
+            }
+        }
+    )
+    report, outcome = await harness.deliver()
+    assert report.sent == 2 and [m["chat"]["id"] for m in outcome.messages] == [GROUP]

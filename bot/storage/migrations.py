@@ -205,3 +205,12 @@ def _forgotten_articles(db: sqlite_utils.Database) -> None:
     db.table("forgotten").create_index(["feed_id", "guid"], if_not_exists=True)
     db.table("forgotten").create_index(["url"], if_not_exists=True)
     db.table("forgotten").create_index(["forgotten_at"], if_not_exists=True)
+
+
+@migrations(name="0006_chats_paused")
+def _chats_paused(db: sqlite_utils.Database) -> None:
+    # A group where the bot may not post: its alerts wait (bot/storage/outbox.py pause_chat).
+    chats = db.table("chats")
+    for column in ("paused_at", "paused_reason"):
+        if column not in chats.columns_dict:
+            chats.add_column(column, str)

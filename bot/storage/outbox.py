@@ -85,7 +85,7 @@ class Outbox:
         return due
 
     def mark_sent(self, ids: list[int]) -> None:
-        """Telegram accepted these alerts."""
+        """Telegram accepted these alerts (a chat that was paused is not any more)."""
         self._set(ids, "status = 'sent', sent_at = ?, error = NULL", [utcnow()])
 
     def retry_later(self, ids: list[int], seconds: float, error: str) -> None:
@@ -97,6 +97,42 @@ class Outbox:
     def mark_failed(self, ids: list[int], error: str) -> None:
         """A permanent failure: never try these again."""
         self._set(ids, "status = 'failed', attempts = attempts + 1, error = ?", [error])
+
+    def pause_chat(self, chat_id: int, seconds: float, reason: str) -> tuple[bool, str | None]:
+        """Hold a chat's pending alerts for `seconds` (the bot may not post there); return
+        whether it was not paused before (so its admins are told once) and its title."""
+        with write(self.db):
+            row = self.db.execute(
+                "SELECT paused_at, title FROM chats WHERE id = ?", [chat_id]
+            ).fetchone()
+            self.db.execute(
+                "UPDATE chats SET paused_at = coalesce(paused_at, ?), paused_reason = ? "
+                "WHERE id = ?",
+                [utcnow(), reason, chat_id],
+            )
+            self.db.execute(
+                "UPDATE outbox SET next_attempt_at = ?, error = ? "
+                "WHERE chat_id = ? AND status = 'pending'",
+                [utcnow(seconds), reason, chat_id],
+            )
+        return (row is None or row[0] is None), (row[1] if row else None)
+
+    def resume_chat(self, chat_id: int) -> bool:
+        """The bot may post in the chat again: its held alerts are due now; return whether
+        it had been paused."""
+        with write(self.db):
+            paused = self.db.execute(
+                "UPDATE chats SET paused_at = NULL, paused_reason = NULL "
+                "WHERE id = ? AND paused_at IS NOT NULL",
+                [chat_id],
+            ).rowcount
+            if paused:
+                self.db.execute(
+                    "UPDATE outbox SET next_attempt_at = ? "
+                    "WHERE chat_id = ? AND status = 'pending'",
+                    [utcnow(), chat_id],
+                )
+        return bool(paused)
 
     def counts(self) -> dict[str, int]:
         """How many alerts are sent, pending and failed."""

@@ -195,7 +195,7 @@ async def _post_init(application: NewsApplication) -> None:
         first=1,  # alerts queued before a restart go out right away
         name=DELIVERY_JOB,
         data=AlertDelivery(newsroom),
-        job_kwargs=JOB_KWARGS,
+        job_kwargs=JOB_KWARGS | {"max_instances": 2},  # see deliver_alerts
     )
     jobs.run_repeating(
         watch_database, WATCH_SECONDS, name=WATCH_JOB, data=newsroom, job_kwargs=JOB_KWARGS

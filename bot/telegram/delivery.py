@@ -16,17 +16,18 @@ never sent again.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from dataclasses import dataclass
 
 from telegram import Bot, InlineKeyboardMarkup
-from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from bot.newsroom import AlertBatch, Newsroom
 from bot.telegram.flood import chat_seconds, retry_seconds
 from bot.telegram.handlers.subscriptions import alert_button
-from bot.telegram.render import render_digest
+from bot.telegram.render import escape, render_digest
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +42,14 @@ MAX_BACKOFF_SECONDS = 3600.0
 RECORD_BACKOFF_SECONDS = (1.0, 60.0)  # first and longest pause when recording a send fails
 MAX_ATTEMPTS = 12  # then a temporary failure is taken as permanent
 CHAT_GONE_ERRORS = ("chat not found", "group chat was deactivated", "peer_id_invalid")
+# The bot is in the chat but may not post (an admin took the right away): pause, not gone.
+NO_RIGHTS_ERRORS = ("not enough rights", "have no rights", "chat_write_forbidden")
+RIGHTS_PAUSE_SECONDS = 6 * 3600  # a paused chat is tried again after this (or when rights return)
+NO_RIGHTS_NOTICE = (
+    "I can't post in {title}: I'm not allowed to send messages there. Its topic alerts are "
+    "paused, and none are lost: give me the right to send messages (or make me an admin) and "
+    "they'll arrive."
+)
 
 
 @dataclass(slots=True)
@@ -52,6 +61,7 @@ class DeliveryReport:
     retrying: int = 0
     failed: int = 0
     chats_gone: int = 0
+    chats_paused: int = 0  # groups where the bot may not post (alerts held, admins told)
     unrecorded: int = 0  # accepted by Telegram, not yet recorded as sent (storage failing)
 
 
@@ -75,6 +85,11 @@ class AlertDelivery:
         self._unrecorded: list[AlertBatch] = []  # accepted by Telegram, not recorded yet
         self._record_backoff = 0.0
         self._record_at = 0.0  # when to try recording them again
+
+    @property
+    def busy(self) -> bool:
+        """Whether a run is going on."""
+        return self._lock.locked()
 
     async def run(self, bot: Bot) -> DeliveryReport:
         """Queue alerts for newly stored articles, then send due alerts until none are left
@@ -175,11 +190,12 @@ class AlertDelivery:
             except RetryAfter as exc:
                 await self._retry(_rest(digests, index), retry_seconds(exc), exc, report)
                 break
-            except Forbidden as exc:
-                await self._gone(alerts.chat_id, exc, report)
-                break
-            except BadRequest as exc:
-                if any(text in exc.message.lower() for text in CHAT_GONE_ERRORS):
+            except (Forbidden, BadRequest) as exc:
+                problem = exc.message.lower()
+                if any(text in problem for text in NO_RIGHTS_ERRORS):
+                    await self._pause(bot, alerts.chat_id, exc, report)
+                    break
+                if isinstance(exc, Forbidden) or any(t in problem for t in CHAT_GONE_ERRORS):
                     await self._gone(alerts.chat_id, exc, report)
                     break
                 log.warning("Telegram refused an alert for chat %s: %s", alerts.chat_id, exc)
@@ -230,6 +246,14 @@ class AlertDelivery:
         await self.newsroom.alerts_retry(alerts, seconds, str(exc) or type(exc).__name__)
         report.retrying += len(alerts.deliveries)
 
+    async def _pause(self, bot: Bot, chat_id: int, exc: Exception, report: DeliveryReport) -> None:
+        """Hold the chat's alerts; the first time, tell its admins privately why."""
+        log.info("Chat %s lets the bot not post (%s): its alerts are paused", chat_id, exc)
+        report.chats_paused += 1
+        first, title = await self.newsroom.pause_chat(chat_id, RIGHTS_PAUSE_SECONDS, str(exc))
+        if first:
+            await _tell_admins(bot, chat_id, f"“{title}”" if title else "your group")
+
     async def _gone(self, chat_id: int, exc: Exception, report: DeliveryReport) -> None:
         log.info("Chat %s is gone (%s): its subscriptions stop", chat_id, exc)
         await self.newsroom.chat_gone(chat_id, str(exc))
@@ -237,9 +261,27 @@ class AlertDelivery:
 
 
 async def deliver_alerts(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """JobQueue callback: one delivery run (the job's data is the AlertDelivery)."""
+    """JobQueue callback: one delivery run (the job's data is the AlertDelivery), unless one
+    is still going on (a run lasts while alerts are due; the scheduler would log each tick
+    it skipped, so the job may start twice and the second returns at once)."""
     assert context.job is not None and isinstance(context.job.data, AlertDelivery)
-    await context.job.data.run(context.bot)
+    if not context.job.data.busy:
+        await context.job.data.run(context.bot)
+
+
+async def _tell_admins(bot: Bot, chat_id: int, title: str) -> None:
+    """Send each human admin of the chat the notice (those who never started the bot and
+    so cannot be messaged are skipped)."""
+    try:
+        admins = await bot.get_chat_administrators(chat_id)
+    except TelegramError as exc:
+        log.info("Could not list the admins of chat %s: %s", chat_id, exc)
+        return
+    for admin in admins:
+        if admin.user.is_bot:
+            continue
+        with contextlib.suppress(TelegramError):  # this admin never started the bot
+            await bot.send_message(admin.user.id, escape(NO_RIGHTS_NOTICE.format(title=title)))
 
 
 def _finished(serving: dict[int, asyncio.Task[None]], done: set[asyncio.Task[None]]) -> None:

@@ -129,6 +129,12 @@ class ChatBook:
         """Make these users the chat's administrators (and `creator` its owner)."""
         self._admins[chat_id] = (creator, tuple(u for u in user_ids if u != creator))
 
+    def admins(self, chat_id: int) -> list[dict[str, Any]]:
+        """The chat's owner and administrators, as getChatAdministrators lists them."""
+        creator, admins = self._admins.get(chat_id, (None, ()))
+        ids = ([] if creator is None else [creator]) + list(admins)
+        return [self.member(chat_id, user_id) for user_id in ids]
+
     def member(self, chat_id: int, user_id: int) -> dict[str, Any]:
         """A ChatMember: "creator", "administrator" or "member"."""
         user = self.users.get(user_id) or self.user(user_id)

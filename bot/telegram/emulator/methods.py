@@ -66,6 +66,7 @@ class BotAPI:
             "setMyCommands": self.set_my_commands,
             "sendChatAction": self.send_chat_action,
             "getChatMember": self.get_chat_member,
+            "getChatAdministrators": self.get_chat_administrators,
         }
         self._methods = {name.lower(): (name, method) for name, method in methods.items()}
 
@@ -244,3 +245,7 @@ class BotAPI:
     async def get_chat_member(self, params: Params) -> dict[str, Any]:
         chat = self.chats.resolve(params.chat_id())
         return self.chats.member(chat["id"], params.integer("user_id"))
+
+    async def get_chat_administrators(self, params: Params) -> list[dict[str, Any]]:
+        chat = self.chats.resolve(params.chat_id())
+        return self.chats.admins(chat["id"])

@@ -1,4 +1,5 @@
-"""Chats changing under the bot: a group upgraded to a supergroup, the bot blocked or removed."""
+"""Chats changing under the bot: a group upgraded to a supergroup, the bot blocked, removed,
+or given back the right to post."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from telegram.ext import ContextTypes
 from bot.telegram.handlers.common import newsroom_of
 
 GONE_STATUSES = {ChatMemberStatus.LEFT, ChatMemberStatus.BANNED}
+POSTING_STATUSES = {ChatMemberStatus.MEMBER, ChatMemberStatus.ADMINISTRATOR}
 
 
 async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -23,8 +25,13 @@ async def migrated(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 
 async def membership(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Stop a chat's alerts when the bot is blocked by the user or removed from the group."""
+    """Stop a chat's alerts when the bot is blocked or removed; resume them when it may post."""
     change = update.my_chat_member
-    if change is not None and change.new_chat_member.status in GONE_STATUSES:
-        reason = f"bot {change.new_chat_member.status} by the chat"
+    if change is None:
+        return
+    member = change.new_chat_member
+    if member.status in GONE_STATUSES:
+        reason = f"bot {member.status} by the chat"
         await newsroom_of(context).chat_gone(change.chat.id, reason)
+    elif member.status in POSTING_STATUSES or getattr(member, "can_send_messages", False):
+        await newsroom_of(context).resume_chat(change.chat.id)
