@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import logging
+import math
 import random
 import re
 import statistics
@@ -250,15 +251,16 @@ async def one_run(
         for item, topic in plan.topic_of.items()
         for chat in plan.followers.get(topic, [])
     }
-    seen = _seen(emu, plan)
     drain_until = time.monotonic() + drain
-    while time.monotonic() < drain_until and len(set(seen)) < len(expected):
+    for _ in range(int(drain / 0.5)):  # until all arrived, or the drain time is over
+        if time.monotonic() > drain_until or expected <= {p for p, _ in _seen(emu, plan)}:
+            break
         await asyncio.sleep(0.5)
-        seen = _seen(emu, plan)
     end = time.monotonic()
     await app.updater.stop()
-    await app.stop()
+    await app.stop()  # lets a delivery run in progress finish
     await app.shutdown()
+    seen = _seen(emu, plan)  # every message the bot sent, the last ones included
     assert app.post_shutdown is not None
     pending = await _pending_pairs(app.bot_data[bot_app.NEWSROOM_KEY], plan)
     await app.post_shutdown(app)
@@ -321,7 +323,12 @@ def _result(
     for pair, when in seen:
         first.setdefault(pair, when)
     delivered = set(first) & expected
-    latency = {pair: first[pair] - plan.published[pair[1]] for pair in delivered}
+    # An alert not delivered by the end has waited longer than any: it counts as infinite,
+    # so a percentile is "inf" when more than its share of alerts never arrived.
+    latency = {
+        pair: first[pair] - plan.published[pair[1]] if pair in delivered else math.inf
+        for pair in expected
+    }
     traffic = Counter(chat for chat, _ in expected)
     quiet = {chat for chat, n in traffic.items() if n <= statistics.median(traffic.values())}
     times = [c.time for c in sends]

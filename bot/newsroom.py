@@ -7,6 +7,7 @@ loop, and turns user input into friendly NewsbotError messages. Nothing here kno
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import re
 from collections.abc import Callable, Collection
@@ -41,6 +42,7 @@ from bot.topics import (
 
 log = logging.getLogger(__name__)
 
+FOLD_LOOKAHEAD = 200  # a chat's due alerts read at once: a digest folds up to this many
 MAX_FEEDS_TRIED = 3  # of those a page names, when /addfeed is given a page
 
 
@@ -51,6 +53,7 @@ class AlertBatch:
     chat_id: int
     deliveries: list[Delivery]
     articles: list[Article]
+    folded: list[Delivery] = field(default_factory=list)  # counted as "and N more"
 
 
 @dataclass(slots=True)
@@ -449,29 +452,64 @@ class Newsroom:
         return await self.run.db(self.matcher.match_new)
 
     async def pending_alerts(
-        self, chats: int, per_chat: int, exclude: Collection[int] = ()
+        self, chats: int, per_digest: int, per_topic: int, exclude: Collection[int] = ()
     ) -> list[AlertBatch]:
-        """Due alerts, one batch per chat (up to `per_chat` of its oldest), the chat that has
-        waited longest first; chats in `exclude` are left out (see Outbox.due)."""
+        """Due alerts, one digest's worth per chat, the chat that has waited longest first
+        (chats in `exclude` left out; see Outbox.due).
+
+        A digest takes a chat's oldest alerts topic by topic, at most `per_topic` of each
+        and `per_digest` in all; the rest of a topic's due alerts are folded into it (shown
+        as "and N more", opened with a button). Topics that do not fit wait for the next.
+        """
 
         def load() -> list[AlertBatch]:
-            batches: dict[int, AlertBatch] = {}
-            for delivery in self.storage.outbox.due(chats, per_chat, exclude):
-                article = self.storage.articles.get(delivery.article_id)
-                sub = self.storage.subscriptions.get(delivery.subscription_id)
-                if article is None or sub is None:
-                    self.storage.outbox.mark_failed([delivery.id], "article or subscription gone")
-                    continue
-                batch = batches.setdefault(delivery.chat_id, AlertBatch(delivery.chat_id, [], []))
-                batch.deliveries.append(delivery)
-                batch.articles.append(article)
-            return list(batches.values())
+            batches: list[AlertBatch] = []
+            due = self.storage.outbox.due(chats, FOLD_LOOKAHEAD, exclude)
+            for chat_id, group in itertools.groupby(due, key=lambda d: d.chat_id):
+                by_topic: dict[int, list[Delivery]] = {}
+                for delivery in group:
+                    by_topic.setdefault(delivery.subscription_id, []).append(delivery)
+                batch = AlertBatch(chat_id, [], [])
+                for sub_id, deliveries in by_topic.items():
+                    shown = deliveries[:per_topic]
+                    if batch.deliveries and len(batch.deliveries) + len(shown) > per_digest:
+                        break
+                    self._add_shown(batch, sub_id, shown)
+                    batch.folded += deliveries[per_topic:]
+                if batch.deliveries:
+                    batches.append(batch)
+            return batches
 
         return await self.run.db(load)
 
+    def _add_shown(self, batch: AlertBatch, sub_id: int, deliveries: list[Delivery]) -> None:
+        sub = self.storage.subscriptions.get(sub_id)
+        for delivery in deliveries:
+            article = self.storage.articles.get(delivery.article_id)
+            if article is None or sub is None:
+                self.storage.outbox.mark_failed([delivery.id], "article or subscription gone")
+                continue
+            batch.deliveries.append(delivery)
+            batch.articles.append(article)
+
+    async def unfold(self, chat_id: int, sub_id: int, count: int) -> tuple[list[Article], int]:
+        """The next `count` alerts folded into a digest of this chat's subscription (marked
+        sent), and how many stay folded."""
+
+        def take() -> tuple[list[Article], int]:
+            ids, left = self.storage.outbox.folded(chat_id, sub_id, count)
+            articles = [a for a in map(self.storage.articles.get, ids) if a is not None]
+            return articles, left
+
+        return await self.run.db(take)
+
     async def alerts_sent(self, batch: AlertBatch) -> None:
-        """Telegram accepted the batch."""
-        await self.run.db(self.storage.outbox.mark_sent, [d.id for d in batch.deliveries])
+        """Telegram accepted the batch (its folded alerts were counted in it)."""
+        await self.run.db(
+            self.storage.outbox.mark_sent,
+            [d.id for d in batch.deliveries],
+            [d.id for d in batch.folded],
+        )
 
     async def alerts_retry(self, batch: AlertBatch, seconds: float, error: str) -> None:
         """Sending failed for now; try again later."""

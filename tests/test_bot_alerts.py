@@ -212,15 +212,19 @@ async def test_flood_limits_are_respected_for_busy_groups_and_many_chats(
     api.flood_limits(per_chat_per_second=1, per_group_per_minute=20, global_per_second=30)
     chats = [GROUP, SUPERGROUP, ALICE, BOB, 3001, 3002]
     await harness.follow(news_feed())
+    # Five committees of five meetings: each digest holds whole committees (no "and N more").
+    committees = ["harbour", "library", "museum", "tram", "stadium"]
     for chat in chats:
-        await harness.newsroom.subscribe(chat, "council", "group" if chat < 0 else "private")
+        for committee in committees:
+            await harness.newsroom.subscribe(chat, committee, "group" if chat < 0 else "private")
     minutes = [
         "The council met again to argue over how much the town should spend next year.",
         "Members could not agree on roads, schools or the new swimming pool by the river.",
         "A final vote on the budget is expected at the next meeting in a month's time.",
     ]
     meetings = [
-        (f"c{n}", f"Council meeting {n} argues over the budget", minutes) for n in range(1, 26)
+        (f"c{n}", f"Council meeting {n} argues over the {committees[n % 5]} budget", minutes)
+        for n in range(1, 26)
     ]
     harness.serve_feed(news_feed(meetings))
     await harness.newsroom.ingest()

@@ -7,12 +7,14 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 
-from bot.telegram.delivery import CONCURRENT_SENDS
-from bot.telegram.emulator import BotAPIEmulator
+from bot.telegram.delivery import CONCURRENT_SENDS, MAX_PER_TOPIC
+from bot.telegram.emulator import BotAPIEmulator, inline_buttons
 from tests.support.outbox import queue_alerts
 from tests.support.telegram import ALICE, BOB, GROUP, BotHarness
 
 QUIET = list(range(2001, 2021))  # twenty chats with one alert each
+# Alerts spread over ten topics: none folded ("and N more") in these chats' digests.
+TOPICS = ("harbour", "ferry", "fishermen", "dock", "pier", "boats", "tides", "nets", "quay", "gull")
 # A restricted member that may not send messages (every right PTB needs named).
 RESTRICTED = {
     "until_date": 0,
@@ -49,8 +51,10 @@ def telegram_limits(api: BotAPIEmulator) -> None:
     api.flood_limits(per_chat_per_second=1, per_group_per_minute=20, global_per_second=30)
 
 
-async def queue(harness: BotHarness, plan: list[tuple[int, int]]) -> None:
-    await harness.newsroom.run.db(queue_alerts, harness.newsroom.storage, plan)
+async def queue(
+    harness: BotHarness, plan: list[tuple[int, int]], topics: tuple[str, ...] = TOPICS
+) -> None:
+    await harness.newsroom.run.db(queue_alerts, harness.newsroom.storage, plan, topics)
 
 
 def recipients(api: BotAPIEmulator) -> list[int]:
@@ -65,13 +69,14 @@ async def test_a_quiet_chat_is_served_in_the_first_round_not_behind_a_noisy_one(
     # The noisy chat's 40 alerts and a busy group's 15 are queued before the quiet ones.
     await queue(harness, [(ALICE, 40), (GROUP, 15), *((chat, 1) for chat in QUIET)])
     report, _ = await harness.deliver()
-    assert report.sent == 40 + 15 + len(QUIET) and report.messages == 4 + 2 + len(QUIET)
+    # ALICE: four alerts on each of ten topics, two topics (8) a digest; GROUP: 10 and 5.
+    assert report.sent == 40 + 15 + len(QUIET) and report.messages == 5 + 2 + len(QUIET)
     assert api.flood_violations == []
     order = [int(chat) for chat in recipients(api)]
     first_round = order[: 2 + len(QUIET)]
     assert len(set(first_round)) == len(first_round)  # one digest per chat per round
     assert set(first_round) == {ALICE, GROUP, *QUIET}
-    assert Counter(order) == Counter({ALICE: 4, GROUP: 2, **{chat: 1 for chat in QUIET}})
+    assert Counter(order) == Counter({ALICE: 5, GROUP: 2, **{chat: 1 for chat in QUIET}})
     again, outcome = await harness.deliver()
     assert again.sent == 0 and outcome.messages == []
 
@@ -121,7 +126,7 @@ async def test_no_right_to_post_pauses_a_group_tells_its_admins_and_resumes(
     await harness.newsroom.run.db(
         harness.newsroom.storage.subscriptions.ensure_chat, GROUP, "group", "Harbour club"
     )
-    await queue(harness, [(GROUP, 2), (ALICE, 1)])
+    await queue(harness, [(GROUP, 2), (ALICE, 1)], ("harbour",))
     api.set_admins(GROUP, [ALICE, BOB], creator=ALICE)
     refusal = "Forbidden: not enough rights to send text messages to the chat"
     api.fail("sendMessage", error_code=403, description=refusal, chat_id=GROUP)
@@ -149,3 +154,29 @@ async def test_no_right_to_post_pauses_a_group_tells_its_admins_and_resumes(
     )
     report, outcome = await harness.deliver()
     assert report.sent == 2 and [m["chat"]["id"] for m in outcome.messages] == [GROUP]
+
+
+async def test_a_burst_on_one_topic_is_one_digest_with_and_n_more_and_a_button(
+    api: BotAPIEmulator, harness: BotHarness
+) -> None:
+    await queue(harness, [(ALICE, 17)], ("harbour",))
+    report, outcome = await harness.deliver()
+    (digest,) = outcome.messages
+    assert digest["text"].startswith(f"🔔 New on harbour: {MAX_PER_TOPIC} articles")
+    assert digest["text"].endswith("…and 12 more on harbour (the button below shows them)")
+    assert report.sent == MAX_PER_TOPIC
+    stats = await harness.newsroom.stats()
+    assert stats.alerts_pending == 0  # the 12 are counted in the digest, not sent again
+    again, nothing = await harness.deliver()
+    assert again.sent == 0 and nothing.messages == []
+
+    first = await harness.press(digest, "12 more on harbour")
+    (page,) = first.messages
+    assert page["text"].startswith("More on harbour") and page["text"].count("Harbour story") == 10
+    second = await harness.press(page, "2 more on harbour")
+    assert second.messages[-1]["text"].count("Harbour story") == 2
+    assert inline_buttons(second.messages[-1]) == []
+    shown = "\n".join(m["text"] for m in [digest, page, *second.messages])
+    assert all(shown.count(f"Harbour story {n}\n") == 1 for n in range(17))
+    done = await harness.press(digest, "12 more on harbour")
+    assert done.answer["text"] == "Nothing more: you have seen them all."

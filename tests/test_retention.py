@@ -59,7 +59,7 @@ def test_old_articles_go_with_their_search_entries_unless_an_alert_waits(tmp_pat
     assert left == {"Old ferry waiting", "New ferry"}
     assert {a.title for a in storage.articles.search('"ferry"', 10)} == left
     assert fts_ok(storage)
-    assert storage.outbox.counts() == {"sent": 0, "pending": 1, "failed": 0}
+    assert storage.outbox.counts() == {"sent": 0, "pending": 1, "failed": 0, "folded": 0}
     again = storage.retention.run(days=90)
     assert (again.articles, again.alerts) == (0, 0)
     storage.close()

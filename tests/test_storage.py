@@ -222,7 +222,7 @@ def test_outbox_delivers_each_pair_once(store: Storage) -> None:
     assert [(d.chat_id, d.article_id) for d in due] == [(7, first)]
     store.outbox.mark_sent([due[0].id])
     assert store.outbox.due() == []
-    assert store.outbox.counts() == {"sent": 1, "pending": 0, "failed": 0}
+    assert store.outbox.counts() == {"sent": 1, "pending": 0, "failed": 0, "folded": 0}
     assert store.outbox.matched_through() == first
 
 

@@ -3,7 +3,7 @@ accepted it, so a crash or restart never loses or repeats an alert."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 import sqlite_utils
@@ -84,9 +84,29 @@ class Outbox:
             ]
         return due
 
-    def mark_sent(self, ids: list[int]) -> None:
-        """Telegram accepted these alerts (a chat that was paused is not any more)."""
-        self._set(ids, "status = 'sent', sent_at = ?, error = NULL", [utcnow()])
+    def mark_sent(self, ids: Sequence[int], folded: Sequence[int] = ()) -> None:
+        """Telegram accepted these alerts, and a digest that counted the `folded` ones
+        ("and N more"): those wait, status 'folded', until someone opens them."""
+        with write(self.db):
+            self._set(ids, "status = 'sent', sent_at = ?, error = NULL", [utcnow()])
+            self._set(folded, "status = 'folded', sent_at = ?, error = NULL", [utcnow()])
+
+    def folded(self, chat_id: int, sub_id: int, count: int) -> tuple[list[int], int]:
+        """The article ids of the chat's next `count` folded alerts of a subscription, now
+        marked sent, and how many stay folded."""
+        with write(self.db):
+            rows = self.db.execute(
+                "SELECT id, article_id FROM outbox WHERE chat_id = ? AND subscription_id = ? "
+                "AND status = 'folded' ORDER BY id LIMIT ?",
+                [chat_id, sub_id, count],
+            ).fetchall()
+            self._set([row[0] for row in rows], "status = 'sent'", [])
+            (left,) = self.db.execute(
+                "SELECT count(*) FROM outbox WHERE chat_id = ? AND subscription_id = ? "
+                "AND status = 'folded'",
+                [chat_id, sub_id],
+            ).fetchone()
+        return [row[1] for row in rows], int(left)
 
     def retry_later(self, ids: list[int], seconds: float, error: str) -> None:
         """A temporary failure: try again after `seconds`."""
@@ -135,13 +155,13 @@ class Outbox:
         return bool(paused)
 
     def counts(self) -> dict[str, int]:
-        """How many alerts are sent, pending and failed."""
-        counts = {"sent": 0, "pending": 0, "failed": 0}
+        """How many alerts are sent, pending, failed and folded (counted in a digest)."""
+        counts = {"sent": 0, "pending": 0, "failed": 0, "folded": 0}
         for row in self.db.query("SELECT status, count(*) AS n FROM outbox GROUP BY status"):
             counts[row["status"]] = row["n"]
         return counts
 
-    def _set(self, ids: list[int], assignments: str, params: list[object]) -> None:
+    def _set(self, ids: Sequence[int], assignments: str, params: list[object]) -> None:
         if not ids:
             return
         marks = ",".join("?" * len(ids))

@@ -50,7 +50,7 @@ class Retention:
         if days > 0:
             report.articles = self.forget_articles(utcnow(-days * DAY))
         report.alerts = self._delete(
-            "DELETE FROM outbox WHERE status IN ('sent', 'failed') "
+            "DELETE FROM outbox WHERE status IN ('sent', 'failed', 'folded') "
             "AND coalesce(sent_at, created_at) < ?",
             utcnow(-OUTBOX_KEEP_DAYS * DAY),
         )

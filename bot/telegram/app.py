@@ -125,7 +125,7 @@ def add_handlers(application: NewsApplication) -> None:
         application.add_handler(CommandHandler(name, callback, filters=new_only))
 
     # 3. Buttons: key points under /latest, "More" under search results, remove buttons,
-    # "Unsubscribe" under alerts.
+    # "Unsubscribe" and "N more" under alerts.
     application.add_handler(CallbackQueryHandler(news.key_points, pattern=news.POINTS_PATTERN))
     application.add_handler(CallbackQueryHandler(news.more_results, pattern=news.MORE_PATTERN))
     application.add_handler(
@@ -133,6 +133,9 @@ def add_handlers(application: NewsApplication) -> None:
     )
     application.add_handler(
         CallbackQueryHandler(subscriptions.alert_unsubscribe, pattern=subscriptions.ALERT_PATTERN)
+    )
+    application.add_handler(
+        CallbackQueryHandler(subscriptions.alert_more, pattern=subscriptions.MORE_PATTERN)
     )
 
     # 4. Inline mode: @bot <words>.

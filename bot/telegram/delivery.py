@@ -18,6 +18,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from dataclasses import dataclass
 
 from telegram import Bot, InlineKeyboardMarkup
@@ -26,7 +27,7 @@ from telegram.ext import ContextTypes
 
 from bot.newsroom import AlertBatch, Newsroom
 from bot.telegram.flood import chat_seconds, retry_seconds
-from bot.telegram.handlers.subscriptions import alert_button
+from bot.telegram.handlers.subscriptions import alert_button, more_button
 from bot.telegram.render import escape, render_digest
 
 log = logging.getLogger(__name__)
@@ -36,6 +37,7 @@ RUN_SECONDS = 10.0  # a run stops taking new digests after this long (the next r
 RELOAD_SECONDS = 0.5  # while sending, due alerts are looked up again this often
 CHATS_PER_LOAD = 300  # chats taken from the outbox at once
 MAX_PER_DIGEST = 10  # articles in one digest message
+MAX_PER_TOPIC = 5  # articles of one topic in a digest; the rest: "and N more" with a button
 CONCURRENT_SENDS = 16  # digests being sent at once (FloodLimiter paces the requests)
 FIRST_BACKOFF_SECONDS = 15.0
 MAX_BACKOFF_SECONDS = 3600.0
@@ -110,7 +112,7 @@ class AlertDelivery:
                         loaded_at = now
                         await self.newsroom.match_alerts()
                         for batch in await self.newsroom.pending_alerts(
-                            CHATS_PER_LOAD, MAX_PER_DIGEST, exclude=serving
+                            CHATS_PER_LOAD, MAX_PER_DIGEST, MAX_PER_TOPIC, exclude=serving
                         ):
                             serving[batch.chat_id] = asyncio.create_task(
                                 self._serve(bot, batch, gate, report)
@@ -294,7 +296,8 @@ def _finished(serving: dict[int, asyncio.Task[None]], done: set[asyncio.Task[Non
 
 
 def _digests(batch: AlertBatch, topics: dict[int, str]) -> list[_Digest]:
-    """Cut a chat's alerts into digests that each fit one message (up to MAX_PER_DIGEST)."""
+    """Cut a chat's alerts into digests that each fit one message (up to MAX_PER_DIGEST);
+    the last one also says how many more each topic has, with a button to see them."""
     digests: list[_Digest] = []
     start, total = 0, len(batch.articles)
     while start < total:
@@ -313,11 +316,19 @@ def _digests(batch: AlertBatch, topics: dict[int, str]) -> list[_Digest]:
 def _digest(batch: AlertBatch, start: int, end: int, topics: dict[int, str]) -> _Digest:
     deliveries = batch.deliveries[start:end]
     articles = batch.articles[start:end]
+    last = end == len(batch.articles)
+    folded = batch.folded if last else []
+    more = Counter(d.subscription_id for d in folded if d.subscription_id in topics)
     sub_ids = [sid for sid in dict.fromkeys(d.subscription_id for d in deliveries) if sid in topics]
     names = [topics[sid] for sid in sub_ids]
-    alerts = AlertBatch(batch.chat_id, deliveries, articles)
+    alerts = AlertBatch(batch.chat_id, deliveries, articles, folded)
     buttons = [[alert_button(sid, topics[sid])] for sid in sub_ids]
-    messages = render_digest(", ".join(names) or "your topics", articles)
+    buttons += [[more_button(sid, topics[sid], n)] for sid, n in more.items()]
+    messages = render_digest(
+        ", ".join(names) or "your topics",
+        articles,
+        more={topics[sid]: n for sid, n in more.items()},
+    )
     return _Digest(alerts, messages, InlineKeyboardMarkup(buttons) if buttons else None)
 
 

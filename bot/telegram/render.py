@@ -212,8 +212,18 @@ def render_articles(
     return split_messages(blocks)
 
 
-def render_digest(topic: str, articles: Iterable[Article]) -> list[str]:
-    """An alert digest: "🔔 New on <topic>: N articles" followed by the articles."""
+def render_digest(
+    topic: str, articles: Iterable[Article], more: dict[str, int] | None = None
+) -> list[str]:
+    """An alert digest: "🔔 New on <topic>: N articles" followed by the articles, and for
+    each topic in `more` a last line "…and N more on <topic>"."""
     items = list(articles)
     noun = "article" if len(items) == 1 else "articles"
-    return render_articles(items, header=f"🔔 New on {topic}: {len(items)} {noun}")
+    messages = render_articles(items, header=f"🔔 New on {topic}: {len(items)} {noun}")
+    if more:
+        lines = "\n".join(
+            escape(f"…and {n} more on {name} (the button below shows them)")
+            for name, n in more.items()
+        )
+        messages = split_messages([*messages, truncate_html(lines, MAX_MESSAGE)])
+    return messages

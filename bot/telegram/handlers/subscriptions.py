@@ -13,6 +13,8 @@ from bot.telegram.render import MAX_MESSAGE, escape, render_articles, split_mess
 
 LIST_PATTERN = r"^subs:rm:\d+$"
 ALERT_PATTERN = r"^alert:unsub:\d+$"
+MORE_PATTERN = r"^alert:more:\d+$"
+MORE_PER_PRESS = 10
 BUTTON_TOPIC_CHARS = 40
 
 
@@ -20,6 +22,13 @@ def alert_button(sub_id: int, topic: str) -> InlineKeyboardButton:
     """The "Unsubscribe" button under an alert digest."""
     return InlineKeyboardButton(
         f"Unsubscribe: {_short(topic)}", callback_data=f"alert:unsub:{sub_id}"
+    )
+
+
+def more_button(sub_id: int, topic: str, count: int) -> InlineKeyboardButton:
+    """The button under a digest that shows the articles folded into "and N more"."""
+    return InlineKeyboardButton(
+        f"{count} more on {_short(topic)}", callback_data=f"alert:more:{sub_id}"
     )
 
 
@@ -98,6 +107,25 @@ async def alert_unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) 
         if button.callback_data != callback.data
     ]
     await callback.edit_message_reply_markup(InlineKeyboardMarkup(rows) if rows else None)
+
+
+async def alert_more(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the next articles folded into a digest's "and N more" (with a button for the rest)."""
+    callback, chat = update.callback_query, update.effective_chat
+    assert callback is not None and callback.data is not None and chat is not None
+    sub_id = int(callback.data.rsplit(":", 1)[1])
+    newsroom = newsroom_of(context)
+    articles, left = await newsroom.unfold(chat.id, sub_id, MORE_PER_PRESS)
+    if not articles:
+        await callback.answer("Nothing more: you have seen them all.")
+        return
+    await callback.answer()
+    topic = next((s.topic for s in await newsroom.subscriptions(chat.id) if s.id == sub_id), "")
+    header = f"More on {topic}" if topic else "More articles"
+    keyboard = (
+        InlineKeyboardMarkup([[more_button(sub_id, topic or "this topic", left)]]) if left else None
+    )
+    await reply(update, render_articles(articles, header=header), keyboard=keyboard)
 
 
 async def _remove_pressed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> str:
