@@ -2,7 +2,7 @@
 
     python -m bench.run           # small sizes: a few minutes
     python -m bench.run --full    # all 2,225 BBC articles, 20x50 feed items, 100,000 articles,
-                                  # 100k subscriptions
+                                  # 100k subscriptions, 200 feeds x 300 chats delivering
 
 Each benchmark prints its own detailed table first (see bench/README.md); the summary at the
 end has one line per goal. Timings are medians, and every baseline runs in this same process.
@@ -18,7 +18,7 @@ import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
-from bench import handlers, ingest, keypoints_speed, matching, memory, quality
+from bench import delivery, handlers, ingest, keypoints_speed, matching, memory, quality
 
 Row = tuple[str, str, str, str, str]  # figure, baseline, now, ratio, goal
 
@@ -65,6 +65,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     rows.append(("alert matching: see its table above", "naive", "TopicIndex", "", ""))
     print("\n== memory ==")
     rows += memory.main(flags)
+    print("\n== alert delivery under load (bench.delivery) ==")
+    rows += delivery.main(flags)
     minutes = (time.perf_counter() - started) / 60
     print(f"\n== summary: python -m bench.run{' --full' if args.full else ''} ==")
     print(f"{when:%Y-%m-%d %H:%M} UTC, {setting}; took {minutes:.1f} minutes\n")
