@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import Any
 
@@ -58,6 +59,14 @@ MAINTENANCE_JOB = "maintenance"
 MAINTENANCE_SECONDS = 3600  # retention and WAL checkpoint, hourly (first a minute after start)
 
 
+class _CancelledAtStop(logging.Filter):
+    """Drops the scheduler's traceback for a job it cancelled because the bot is stopping (a
+    tick that came due in the same moment): nothing failed, nothing is lost."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], asyncio.CancelledError))
+
+
 def build_application(
     settings: Settings,
     newsroom: Newsroom | None = None,
@@ -71,6 +80,9 @@ def build_application(
     emulator's); by default requests go to the configured Bot API URL.
     """
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    executor_log = logging.getLogger("apscheduler.executors.default")
+    if not any(isinstance(f, _CancelledAtStop) for f in executor_log.filters):
+        executor_log.addFilter(_CancelledAtStop())
     api_url = settings.telegram_api_base_url.rstrip("/")
     builder = (
         ApplicationBuilder()
