@@ -207,7 +207,7 @@ def _forgotten_articles(db: sqlite_utils.Database) -> None:
     db.table("forgotten").create_index(["forgotten_at"], if_not_exists=True)
 
 
-@migrations(name="0006_chats_paused")
+@migrations(name="0007_chats_paused")
 def _chats_paused(db: sqlite_utils.Database) -> None:
     # A group where the bot may not post: its alerts wait (bot/storage/outbox.py pause_chat).
     chats = db.table("chats")
