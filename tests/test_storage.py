@@ -210,6 +210,22 @@ def test_removing_feed_keeps_articles(store: Storage) -> None:
     assert store.feeds.remove(feed.id)
     assert store.feeds.all() == []
     assert store.articles.count() == 1
+    (kept,) = store.articles.latest(1)
+    assert kept.feed_id == feed.id  # still its feed's
+    assert not store.feeds.remove(feed.id)  # already removed
+    back, new = store.feeds.add("https://example.com/feed", "Example News")
+    assert new and back.id == feed.id and back.articles == 1 and back.next_poll_at is None
+    assert store.articles.latest(1)[0].source == "Example News"
+
+
+def test_moving_a_feed_to_the_feed_its_page_names(store: Storage) -> None:
+    page, _ = store.feeds.add("https://example.com/")
+    moved = store.feeds.move(page.id, "https://example.com/feed", "Example News")
+    assert moved is not None and moved.id == page.id and moved.url == "https://example.com/feed"
+    assert moved.title == "Example News" and moved.failures == 0
+    other, _ = store.feeds.add("https://example.org/")
+    assert store.feeds.move(other.id, "https://example.com/feed", None) is None  # followed
+    assert [f.url for f in store.feeds.all()] == ["https://example.com/feed"]
 
 
 def test_outbox_delivers_each_pair_once(store: Storage) -> None:

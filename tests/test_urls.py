@@ -1,4 +1,4 @@
-"""canonical_url and is_http_url."""
+"""canonical_url, is_http_url and url_problem."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ingest.urls import canonical_url, is_http_url
+from bot.ingest.urls import canonical_url, is_http_url, url_problem
 
 
 @pytest.mark.parametrize(
@@ -92,3 +92,22 @@ def test_canonical_url_is_idempotent(
 )
 def test_is_http_url(text: str, expected: bool) -> None:
     assert is_http_url(text) is expected
+
+
+@pytest.mark.parametrize(
+    ("text", "problem"),
+    [
+        ("https://example.com/a", None),
+        ("", "That link is empty."),
+        ("http://exa mple.com", "That link has a space in it; a link cannot contain spaces."),
+        ("http://", "That link has no site name after http://."),
+        ("https:///path", "That link has no site name after https://."),
+        ("ftp://example.com/f", "Only http:// and https:// links can be fetched, not ftp://."),
+        ("example.com/a", "Only http:// and https:// links can be fetched."),
+        ("http://example.com:port/", "That link's port (the number after the colon) is not valid."),
+        ("http://[::1/", "That link is malformed (Invalid IPv6 URL)."),
+    ],
+)
+def test_url_problem_says_what_is_wrong(text: str, problem: str | None) -> None:
+    assert url_problem(text) == problem
+    assert is_http_url(text) is (problem is None)
