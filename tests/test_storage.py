@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sqlite3
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -321,3 +323,17 @@ def test_a_database_from_before_the_third_migration_gets_only_the_missing_ones(
     assert upgraded.articles.count() == 2
     upgraded.close()
     fresh.close()
+
+
+def test_processes_creating_one_database_at_once_migrate_it_once(tmp_path: Path) -> None:
+    path = tmp_path / "new.db"
+    code = "import sys; from bot.storage import Storage; Storage(sys.argv[1]).close()"
+    children = [
+        subprocess.Popen([sys.executable, "-c", code, str(path)], stderr=subprocess.PIPE)
+        for _ in range(3)
+    ]
+    errors = [child.communicate(timeout=60)[1].decode() for child in children]
+    assert [child.returncode for child in children] == [0] * 3, errors
+    with sqlite3.connect(path) as conn:
+        names = [name for (name,) in conn.execute("SELECT name FROM _sqlite_migrations")]
+    assert names == [m.name for m in migrations.pending(sqlite_utils.Database(memory=True))]
