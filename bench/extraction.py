@@ -34,7 +34,7 @@ import trafilatura
 from trafilatura.utils import load_html
 
 from bot.ingest.feeds import html_to_text
-from bot.ingest.pages import ExtractError, _paragraphs, extract_page
+from bot.ingest.pages import ExtractError, body_paragraphs, extract_page
 
 DEFAULT_PAGES = Path(__file__).resolve().parents[1] / ".." / "shared/data/pages/readability"
 PAGE_URL = "http://fakehost/test/page.html"  # the address Readability's tests use
@@ -112,7 +112,7 @@ def full_cascade(html: bytes | str, url: str) -> str:
         date_extraction_params={"original_date": True, "extensive_search": True},
     )
     title = " ".join((getattr(document, "title", None) or "").split())
-    return _paragraphs(getattr(document, "text", None) or "", title)
+    return body_paragraphs(getattr(document, "text", None) or "", title)
 
 
 @dataclass(slots=True)

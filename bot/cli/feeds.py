@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 from bot.cli.common import with_newsroom
-from bot.cli.output import short_date
 from bot.config import Settings
 from bot.errors import NewsbotError
 from bot.ingest.opml import build_opml, parse_opml
@@ -16,6 +15,7 @@ from bot.ingest.pages import looks_like_feed
 from bot.ingest.urls import is_http_url
 from bot.newsroom import Newsroom
 from bot.storage import Feed
+from bot.when import published_label
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -80,9 +80,7 @@ def list_feeds(settings: Settings, args: argparse.Namespace) -> int:
             if feed.failures:
                 health = f"FAILING ({feed.failures}x): {feed.last_error}"
             elif feed.last_polled_at:
-                health = (
-                    f"ok, polled {short_date(feed.last_polled_at)} {feed.last_polled_at[11:16]}"
-                )
+                health = f"ok, polled {published_label(feed.last_polled_at)}"
             else:
                 health = "not polled yet"
             print(f"[{feed.id}] {feed.title or '(untitled)'}")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import shutil
 import sys
-from datetime import datetime
 from typing import TextIO
 
 from wcwidth import wcswidth, wcwidth
@@ -17,17 +16,6 @@ MAX_WIDTH = 100  # columns: longer lines are hard to read even on a wide termina
 
 def _style(text: str, code: str, out: TextIO) -> str:
     return f"\033[{code}m{text}\033[0m" if out.isatty() else text
-
-
-def short_date(iso: str | None) -> str:
-    """'5 Mar 2024' from an ISO timestamp ('' when missing or unreadable)."""
-    if not iso:
-        return ""
-    try:
-        when = datetime.fromisoformat(iso)
-    except ValueError:
-        return ""
-    return f"{when.day} {when:%b %Y}"
 
 
 def columns(text: str) -> int:

@@ -174,7 +174,9 @@ def _published(raw: object) -> str | None:
         return None
 
 
-def _paragraphs(text: str, title: str) -> str:
+def body_paragraphs(text: str, title: str) -> str:
+    """An extractor's text as newsbot stores it: whitespace collapsed, one paragraph per line
+    and a blank line between, without the headline repeated as its first line."""
     lines = [" ".join(line.split()) for line in text.splitlines()]
     lines = [line for line in lines if line]
     if lines and title and lines[0] == title:
@@ -229,7 +231,7 @@ def extract_page(html: bytes | str, url: str) -> ExtractedPage:
     metadata = _metadata(tree, url)
     _drop_hidden(tree)
     title = " ".join((metadata.title or "").split())
-    body = _paragraphs(_main_text(tree, url), title)
+    body = body_paragraphs(_main_text(tree, url), title)
     if not body:
         raise ExtractError("I couldn't find an article on that page")
     return ExtractedPage(
