@@ -189,6 +189,8 @@ class Result:
     p50: float
     p95: float
     delivered_p95: float
+    queued_p50: float
+    queued_p95: float
     quiet_p95: float
     seconds: float
 
@@ -242,6 +244,7 @@ async def one_run(
     await app.updater.start_polling(poll_interval=0, timeout=10, allowed_updates=ALLOWED_UPDATES)
     await app.start()
     start = time.monotonic()
+    clock_offset = time.time() - start
     offsets = {f: rng.uniform(0, PUBLISH_EVERY) for f in range(plan.feeds)}
     published = Counter[int]()
     while (now := time.monotonic() - start) < publish_seconds:
@@ -266,12 +269,16 @@ async def one_run(
     await app.shutdown()
     seen = _seen(emu, plan)  # every message the bot sent, the last ones included
     assert app.post_shutdown is not None
-    pending, folded = await _pending_pairs(app.bot_data[bot_app.NEWSROOM_KEY], plan)
+    pending, folded, queued = await _pending_pairs(app.bot_data[bot_app.NEWSROOM_KEY], plan)
+    # The emulator stamps calls with time.monotonic(); the outbox, with the wall clock.
+    queued_mono = {pair: when - clock_offset for pair, when in queued.items()}
     await app.post_shutdown(app)
     sends = [c for c in emu.calls_to("sendMessage") if c.ok]
     floods = len(emu.flood_violations)
     await site.stop()
-    return _result(variant, plan, expected, seen, (pending, folded), sends, floods, end - start)
+    return _result(
+        variant, plan, expected, seen, (pending, folded, queued_mono), sends, floods, end - start
+    )
 
 
 def _seen(emu: BotAPIEmulator, plan: Plan) -> list[tuple[tuple[int, tuple[int, int]], float]]:
@@ -288,9 +295,11 @@ def _seen(emu: BotAPIEmulator, plan: Plan) -> list[tuple[tuple[int, tuple[int, i
 Pair = tuple[int, tuple[int, int]]  # (chat, (feed, item number))
 
 
-async def _pending_pairs(newsroom: Newsroom, plan: Plan) -> tuple[set[Pair], set[Pair]]:
+async def _pending_pairs(
+    newsroom: Newsroom, plan: Plan
+) -> tuple[set[Pair], set[Pair], dict[Pair, float]]:
     """(chat, item) alerts the outbox still holds (with items published but not read yet),
-    and those folded into a digest's "and N more"."""
+    those folded into a digest's "and N more", and when each was queued (epoch seconds)."""
 
     def pairs(status: str) -> set[Pair]:
         rows = newsroom.storage.db.execute(
@@ -304,9 +313,19 @@ async def _pending_pairs(newsroom: Newsroom, plan: Plan) -> tuple[set[Pair], set
             if (found := TITLE.match(title))
         }
 
-    def load() -> tuple[set[Pair], set[Pair]]:
+    def load() -> tuple[set[Pair], set[Pair], dict[Pair, float]]:
         storage = newsroom.storage
         held = pairs("pending")
+        queued = {
+            (chat, (int(found.group(1)), int(found.group(2)))): datetime.fromisoformat(
+                created
+            ).timestamp()
+            for chat, title, created in storage.db.execute(
+                "SELECT o.chat_id, a.title, o.created_at FROM outbox o "
+                "JOIN articles a ON a.id = o.article_id"
+            )
+            if (found := TITLE.match(title))
+        }
         stored = {
             (int(m.group(1)), int(m.group(2)))
             for (title,) in storage.db.execute("SELECT title FROM articles")
@@ -315,7 +334,7 @@ async def _pending_pairs(newsroom: Newsroom, plan: Plan) -> tuple[set[Pair], set
         for item, topic in plan.topic_of.items():
             if item not in stored:
                 held |= {(chat, item) for chat in plan.followers.get(topic, [])}
-        return held, pairs("folded")
+        return held, pairs("folded"), queued
 
     return await newsroom.run.db(load)
 
@@ -325,12 +344,12 @@ def _result(
     plan: Plan,
     expected: set[tuple[int, tuple[int, int]]],
     seen: list[tuple[tuple[int, tuple[int, int]], float]],
-    held: tuple[set[Pair], set[Pair]],
+    held: tuple[set[Pair], set[Pair], dict[Pair, float]],
     sends: list[Call],
     floods: int,
     seconds: float,
 ) -> Result:
-    pending, folded = held
+    pending, folded, queued = held
     counts = Counter(pair for pair, _ in seen)
     first: dict[tuple[int, tuple[int, int]], float] = {}
     for pair, when in seen:
@@ -363,9 +382,24 @@ def _result(
         p50=percentile(list(latency.values()), 0.5),
         p95=percentile(list(latency.values()), 0.95),
         delivered_p95=percentile([v for v in latency.values() if v < math.inf], 0.95),
+        # Delivery's own share: from the alert's queueing (after its article was stored and
+        # matched) to its sendMessage; the outbox stamps whole seconds.
+        queued_p50=percentile(_waits(latency, first, queued), 0.5),
+        queued_p95=percentile(_waits(latency, first, queued), 0.95),
         quiet_p95=percentile([v for (c, _), v in latency.items() if c in quiet], 0.95),
         seconds=seconds,
     )
+
+
+def _waits(
+    latency: dict[Pair, float], first: dict[Pair, float], queued: dict[Pair, float]
+) -> list[float]:
+    """Queued-to-sent seconds of every pair that was queued (infinite if never sent)."""
+    return [
+        max(0.0, first[pair] - queued[pair]) if latency[pair] < math.inf else math.inf
+        for pair in latency
+        if pair in queued
+    ]
 
 
 def main(argv: Sequence[str] | None = None) -> list[tuple[str, str, str, str, str]]:
@@ -392,14 +426,15 @@ def main(argv: Sequence[str] | None = None) -> list[tuple[str, str, str, str, st
     print(
         f"{'variant':9} {'expected':>8} {'delivered':>9} {'pending':>7} {'folded':>6} "
         f"{'lost':>5} {'doubled':>7} {'messages':>8} {'msg/s':>6} {'peak/s':>6} {'429s':>5} "
-        f"{'p50 s':>6} {'p95 s':>6} {'quiet p95':>9} {'delivered p95':>13}"
+        f"{'p50 s':>6} {'p95 s':>6} {'quiet p95':>9} {'delivered p95':>13} "
+        f"{'queued->sent p50':>16} {'p95':>6}"
     )
     for r in results:
         print(
             f"{r.variant:9} {r.expected:>8} {r.delivered:>9} {r.pending:>7} {r.folded:>6} "
             f"{r.lost:>5} {r.doubled:>7} {r.messages:>8} {r.rate:>6.1f} {r.peak:>6} "
             f"{r.floods:>5} {r.p50:>6.1f} {r.p95:>6.1f} {r.quiet_p95:>9.1f} "
-            f"{r.delivered_p95:>13.1f}"
+            f"{r.delivered_p95:>13.1f} {r.queued_p50:>16.1f} {r.queued_p95:>6.1f}"
         )
     now = results[-1]
     rows = [
