@@ -45,3 +45,31 @@ class Article:
     published: str | None = None
     language: str | None = None
     fetched_at: str | None = None
+    story_id: int | None = None  # the story it belongs to (the id of its first article)
+
+
+@dataclass(slots=True)
+class Story:
+    """One event as several outlets reported it: its articles, the best one first."""
+
+    id: int
+    articles: list[Article]
+
+    @property
+    def best(self) -> Article:
+        return self.articles[0]
+
+    @property
+    def also(self) -> list[Article]:
+        """One article for each other outlet (the best one's outlet left out), in order."""
+        seen = {self.best.source}
+        others = []
+        for article in self.articles[1:]:
+            if article.source not in seen:
+                seen.add(article.source)
+                others.append(article)
+        return others
+
+    @property
+    def newest(self) -> str:
+        return max((a.published or a.fetched_at or "") for a in self.articles)

@@ -12,6 +12,8 @@ import logging
 import re
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import httpx
 
@@ -28,9 +30,11 @@ from bot.ingest.poller import IngestReport, Poller
 from bot.ingest.safety import UnsafeURLError
 from bot.ingest.urls import canonical_url, url_problem
 from bot.keypoints import KeyPointExtractor
-from bot.models import Article, FeedItem, ParsedFeed
+from bot.models import Article, FeedItem, ParsedFeed, Story
 from bot.storage import Delivery, Feed, Storage, Subscription, SubscriptionLimitError
+from bot.storage.digests import DigestRun, DigestSetting
 from bot.storage.retention import RetentionReport
+from bot.stories.listing import StoryLister
 from bot.topics import (
     Topic,
     TopicError,
@@ -43,6 +47,7 @@ from bot.topics import (
 log = logging.getLogger(__name__)
 
 FOLD_LOOKAHEAD = 200  # a chat's due alerts read at once: a digest folds up to this many
+DIGEST_STORIES = 10  # stories in a daily digest at most
 MAX_FEEDS_TRIED = 3  # of those a page names, when /addfeed is given a page
 
 
@@ -79,6 +84,22 @@ def _same_topic(stored: str, topic: Topic) -> bool:
         return stored.casefold() == topic.text.casefold()
 
 
+def _search_query(query: str) -> str:
+    """The FTS5 expression of a /search query; a friendly error when it has none."""
+    try:
+        return search_to_fts(query)
+    except TopicError as exc:
+        raise NewsbotError(str(exc)) from None
+
+
+def _article_id(article: Article) -> int:
+    return article.id
+
+
+def _story_id(article: Article) -> int:
+    return article.story_id or article.id
+
+
 class Newsroom:
     """Feeds in, articles stored and searchable, key points out, alerts queued."""
 
@@ -92,6 +113,7 @@ class Newsroom:
         self.fetcher: Fetcher
         self.poller: Poller
         self.matcher: AlertMatcher
+        self.stories: StoryLister
 
     # -- life cycle -------------------------------------------------------------------------
 
@@ -115,6 +137,8 @@ class Newsroom:
             key_points=s.key_points,
         )
         self.matcher = await self.run.db(AlertMatcher, self.storage)
+        await self.run.db(self.storage.stories.prepare)  # groups an older database's recent news
+        self.stories = StoryLister(self.storage)
         if add_configured_feeds:
             await self.run.db(self.storage.feeds.add_configured, s.feeds)
 
@@ -138,8 +162,11 @@ class Newsroom:
         parsed = self._topic(topic)
         return await self.run.db(self._latest_on, parsed, count)
 
-    def _latest_on(self, topic: Topic, count: int) -> list[Article]:
-        """FTS5 proposes the newest matches, the topic checks each (FTS5 stems differently).
+    def _latest_on(
+        self, topic: Topic, count: int, key: Callable[[Article], int | None] = _article_id
+    ) -> list[Article]:
+        """FTS5 proposes the newest matches, the topic checks each (FTS5 stems differently);
+        stops once the matches have `count` distinct keys (ids, or story ids).
 
         FTS5 gets the unstemmed words (its porter tokenizer stems them its own way), so it
         proposes a superset; porter and Snowball agree on nearly all words (where they do not,
@@ -148,24 +175,48 @@ class Newsroom:
         pages double.
         """
         found: list[Article] = []
+        keys: set[int | None] = set()
         fts, offset, page = to_fts_query(topic), 0, count
-        while len(found) < count and offset < 2000:
+        while len(keys) < count and offset < 2000:
             batch = self.storage.articles.latest_matching(fts, page, offset)
-            found += [a for a in batch if topic.matches(article_tokens(a.title, a.text))]
+            for article in batch:
+                if len(keys) < count and topic.matches(article_tokens(article.title, article.text)):
+                    found.append(article)
+                    keys.add(key(article))
             if len(batch) < page:
                 break
             offset += page
             page *= 2
-        return found[:count]
+        return found
+
+    async def latest_stories(self, count: int = 5, topic: str | None = None) -> list[Story]:
+        """The stories with the newest articles (optionally on a topic), newest first."""
+        count = max(1, count)
+        if not topic:
+            return await self.run.db(self.stories.latest, count)
+        parsed = self._topic(topic)
+
+        def on_topic() -> list[Story]:
+            found = self._latest_on(parsed, count, _story_id)
+            return self.stories.from_articles(found, count)
+
+        return await self.run.db(on_topic)
+
+    async def top_stories(self, count: int = 5, topic: str | None = None) -> list[Story]:
+        """The stories of the last 24 hours covered by the most outlets, then the freshest."""
+        count = max(1, count)
+        parsed = self._topic(topic) if topic else None
+        return await self.run.db(self.stories.top, count, parsed)
+
+    async def search_stories(self, query: str, count: int = 5, offset: int = 0) -> list[Story]:
+        """Stories of the articles matching `query`, best first, one result per story."""
+        fts = _search_query(query)
+        return await self.run.db(self.stories.search, fts, max(1, count), offset)
 
     async def search(self, query: str, count: int = 5, offset: int = 0) -> list[Article]:
         """Articles matching `query`, best first."""
-        try:
-            fts = search_to_fts(query)
-        except TopicError as exc:
-            raise NewsbotError(str(exc)) from None
-        count = max(1, count)
-        return await self.run.db(self.storage.articles.search, fts, count, offset)
+        fts = _search_query(query)
+        return await self.run.db(self.storage.articles.search, fts, max(1, count), offset)
 
     async def article(self, article_id: int) -> Article | None:
         """A stored article by id."""
@@ -356,6 +407,91 @@ class Newsroom:
         except (FetchError, UnsafeURLError, NewsbotError):
             return None
         return await self.run.db(self.storage.feeds.move, feed.id, url, parsed.title or None)
+
+    # -- daily digests ----------------------------------------------------------------------
+
+    async def set_digest(self, chat_id: int, at: str, zone: str | None) -> DigestSetting:
+        """Send the chat a daily digest at `at` ("07:30") in `zone` (None: the zone it had,
+        else UTC); raises NewsbotError for a time or zone that does not exist."""
+        match = re.fullmatch(r"([01]?\d|2[0-3])[:.h]([0-5]\d)", at.strip())
+        if match is None:
+            raise NewsbotError(f"{at} is not a time of day: give hours and minutes, e.g. 07:30.")
+        store = self.storage.digests
+        if zone is None:
+            old = await self.run.db(store.get, chat_id)
+            zone = old.zone if old else "UTC"
+        try:
+            zone = ZoneInfo(zone.strip()).key
+        except (ZoneInfoNotFoundError, ValueError):
+            raise NewsbotError(
+                f"I don't know the time zone {zone}: use a name like Europe/Berlin or UTC."
+            ) from None
+        time_of_day = f"{int(match[1]):02d}:{match[2]}"
+        return await self.run.db(store.set, chat_id, time_of_day, zone)
+
+    async def digest_off(self, chat_id: int) -> bool:
+        """Stop the chat's daily digest; whether it was on."""
+        return await self.run.db(self.storage.digests.off, chat_id)
+
+    async def digest_setting(self, chat_id: int) -> DigestSetting | None:
+        return await self.run.db(self.storage.digests.get, chat_id)
+
+    async def queue_digests(self, now: datetime) -> int:
+        """Queue every digest due at `now` that was not queued today; return how many."""
+        return await self.run.db(self._queue_digests, now)
+
+    def _queue_digests(self, now: datetime) -> int:
+        queued = 0
+        store = self.storage.digests
+        for setting in store.active():
+            day = setting.due_day(now)
+            if day is None or store.has_run(setting.chat_id, day):
+                continue
+            topics = [sub.topic for sub in self.storage.subscriptions.for_chat(setting.chat_id)]
+            story_ids = [story.id for story in self._digest_stories(topics, now)]
+            queued += store.queue(setting.chat_id, day, story_ids)
+        return queued
+
+    def _digest_stories(self, topics: list[str], now: datetime) -> list[Story]:
+        """The day's top stories on any of `topics` (all of them when there is none)."""
+        if not topics:
+            return self.stories.top(DIGEST_STORIES, None, now)
+        per_topic = []
+        for text in topics:
+            try:
+                per_topic.append(self.stories.top(DIGEST_STORIES, parse_topic(text), now))
+            except TopicError:
+                continue
+        found: dict[int, Story] = {}
+        for rank in range(DIGEST_STORIES):  # each topic's best first, then each one's second
+            for stories in per_topic:
+                if rank < len(stories):
+                    found.setdefault(stories[rank].id, stories[rank])
+        return list(found.values())[:DIGEST_STORIES]
+
+    async def pending_digests(self) -> list[tuple[DigestRun, list[Story]]]:
+        """Queued digests with their stories, oldest first."""
+
+        def load() -> list[tuple[DigestRun, list[Story]]]:
+            return [
+                (run, self.stories.stories(run.story_ids)) for run in self.storage.digests.pending()
+            ]
+
+        return await self.run.db(load)
+
+    async def digest_sent(self, run: DigestRun) -> None:
+        await self.run.db(self.storage.digests.sent, run.id)
+
+    async def digest_failed(self, run: DigestRun, error: str, *, chat_gone: bool = False) -> None:
+        """Count a failed send; a chat that is gone gets no more digests."""
+
+        def failed() -> None:
+            with self.storage.write():
+                self.storage.digests.failed(run, error, final=chat_gone)
+                if chat_gone:
+                    self.storage.digests.off(run.chat_id)
+
+        await self.run.db(failed)
 
     # -- subscriptions ----------------------------------------------------------------------
 

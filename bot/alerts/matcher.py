@@ -65,12 +65,16 @@ class AlertMatcher:
         queued = 0
         while batch := articles.after(cursor, BATCH):
             matches: list[tuple[int, int, int]] = []
+            alerted: set[tuple[int, int]] = set()  # (chat, story): one alert per story
             for article in batch:
                 tokens = article_tokens(article.title, article.text)
+                story = article.story_id or article.id
                 for sub_id in sorted(self.index.match(tokens)):
                     sub = self.subscriptions[sub_id]
-                    if article.id > sub.since_article_id:
-                        matches.append((sub.chat_id, article.id, sub.id))
+                    if article.id > sub.since_article_id and (sub.chat_id, story) not in alerted:
+                        alerted.add((sub.chat_id, story))
+                        if not self.storage.stories.alerted(sub.chat_id, story):
+                            matches.append((sub.chat_id, article.id, sub.id))
             cursor = batch[-1].id
             queued += outbox.enqueue(matches, cursor)
         return queued

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
+from collections.abc import Sequence
 from typing import TextIO
 
 from wcwidth import wcswidth, wcwidth
 
-from bot.models import Article
+from bot.models import Article, Story
 from bot.when import published_label
 
 MAX_WIDTH = 100  # columns: longer lines are hard to read even on a wide terminal
@@ -48,8 +50,10 @@ def wrap(text: str, width: int, first: str, rest: str) -> list[str]:
     return lines
 
 
-def print_article(article: Article, out: TextIO | None = None) -> None:
-    """Title, source and date, key points as bullets, then the link."""
+def print_article(
+    article: Article, out: TextIO | None = None, also: Sequence[Article] = ()
+) -> None:
+    """Title, source and date, key points as bullets, the link, then "also:" other outlets."""
     out = out or sys.stdout
     width = min(shutil.get_terminal_size((MAX_WIDTH, 20)).columns, MAX_WIDTH)
     if article.id:
@@ -61,6 +65,9 @@ def print_article(article: Article, out: TextIO | None = None) -> None:
         out.write("\n".join(wrap(point, width, "   • ", "     ")) + "\n")
     if article.url:
         out.write(f"   {_style(article.url, '4', out)}\n")
+    for other in also:
+        name = other.source or f"#{other.id}"
+        out.write(f"   also: {name} {_style(other.url or f'#{other.id}', '4', out)}\n")
     out.write("\n")
 
 
@@ -71,3 +78,36 @@ def print_articles(articles: list[Article], empty: str, out: TextIO | None = Non
         out.write(empty + "\n")
     for article in articles:
         print_article(article, out)
+
+
+def print_stories(stories: list[Story], empty: str, out: TextIO | None = None) -> None:
+    """Each story's best article, then "also:" with its other outlets' links."""
+    out = out or sys.stdout
+    if not stories:
+        out.write(empty + "\n")
+    for story in stories:
+        print_article(story.best, out, story.also)
+
+
+def story_json(story: Story) -> str:
+    """One story as a JSON line for scripts: its best article's title and points, and
+    every article, the best first."""
+    best = story.best
+    return json.dumps(
+        {
+            "story": story.id,
+            "title": best.title,
+            "points": best.points,
+            "articles": [
+                {
+                    "id": a.id,
+                    "url": a.url,
+                    "title": a.title,
+                    "source": a.source,
+                    "published": a.published,
+                }
+                for a in story.articles
+            ],
+        },
+        ensure_ascii=False,
+    )

@@ -1,4 +1,4 @@
-"""`newsbot latest` and `newsbot search`: stored articles with their key points.
+"""`newsbot latest` and `newsbot search`: stored stories and articles with their key points.
 
 Everything after the command's own options is the query, as typed: `newsbot search trump
 -memo` excludes "memo"; a leading number is the count, as in Telegram (`newsbot latest 3 trump`).
@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 
 from bot.cli.common import with_newsroom
-from bot.cli.output import print_articles
+from bot.cli.output import print_articles, print_stories, story_json
 from bot.config import Settings
 from bot.errors import UsageError
 from bot.newsroom import Newsroom
@@ -36,11 +36,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     """Add the `latest` and `search` commands."""
     latest = commands.add_parser(
         "latest",
-        help="the newest articles, optionally on a topic",
-        description="The newest stored articles, optionally only those on a topic. "
-        f"Topics: {QUERY_HELP}. A leading number is the count: newsbot latest 3 bitcoin.",
+        help="the newest stories, optionally on a topic",
+        description="The newest stories (one event, all the outlets that reported it), "
+        f"optionally only those on a topic. Topics: {QUERY_HELP}. A leading number is the "
+        "count: newsbot latest 3 bitcoin.",
     )
     latest.add_argument("-n", type=count, metavar="N", help=f"how many (default {DEFAULT_COUNT})")
+    latest.add_argument(
+        "--json",
+        action="store_true",
+        help='one {"story","title","points","articles":[{"id","url","title","source",'
+        '"published"}]} per line, the best article first',
+    )
     latest.add_argument(
         "topic", nargs=argparse.REMAINDER, metavar="[N] TOPIC", help="a count, then the topic"
     )
@@ -65,8 +72,10 @@ def _query(words: list[str]) -> str:
 
 
 def show_latest(settings: Settings, args: argparse.Namespace) -> int:
-    """Print the newest articles."""
+    """Print the newest stories (JSON lines with --json)."""
     words = list(args.topic)
+    as_json = args.json or "--json" in words  # also after the topic's first word
+    words = [word for word in words if word != "--json"]
     wanted = args.n
     if wanted is None and words and words[0].isdigit():
         wanted = int(words.pop(0))
@@ -75,13 +84,17 @@ def show_latest(settings: Settings, args: argparse.Namespace) -> int:
     topic = _query(words) or None
 
     async def work(newsroom: Newsroom) -> int:
-        articles = await newsroom.latest(wanted or DEFAULT_COUNT, topic)
+        stories = await newsroom.latest_stories(wanted or DEFAULT_COUNT, topic)
+        if as_json:
+            for story in stories:
+                print(story_json(story))
+            return 0
         empty = (
             f"No stored article matches {topic!r} yet."
             if topic
             else "No articles stored yet. Run: newsbot ingest"
         )
-        print_articles(articles, empty)
+        print_stories(stories, empty)
         return 0
 
     return with_newsroom(settings, work)

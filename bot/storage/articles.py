@@ -15,6 +15,7 @@ import sqlite_utils
 
 from bot.models import Article, FeedItem
 from bot.storage.database import utcnow
+from bot.storage.stories import StoryStore
 from bot.storage.transactions import write
 
 # The same story on one site is the same article when its titles match within this window.
@@ -24,7 +25,8 @@ MAX_AUTHOR_CHARS = 200
 
 _SELECT = (
     "SELECT a.id, a.feed_id, a.guid, a.url, a.title, a.author, a.published, a.language, "
-    "a.text, a.points, a.fetched_at, coalesce(f.title, a.site) AS source "
+    "a.text, a.points, a.fetched_at, coalesce(f.title, a.site) AS source, "
+    "coalesce(a.story_id, a.id) AS story "
     "FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id "
 )
 _MATCHES = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
@@ -84,7 +86,7 @@ def _parse_time(value: str | None) -> datetime | None:
 def _to_article(row: Sequence[Any]) -> Article:
     """An Article from a row of _SELECT."""
     article_id, feed_id, guid, url, title, author, published, language = row[:8]
-    text, points, fetched_at, source = row[8:]
+    text, points, fetched_at, source, story = row[8:]
     return Article(
         id=article_id,
         title=title,
@@ -98,14 +100,16 @@ def _to_article(row: Sequence[Any]) -> Article:
         published=published,
         language=language,
         fetched_at=fetched_at,
+        story_id=story,
     )
 
 
 class ArticleStore:
     """Stores each story once and finds it again: by id, URL, recency or full-text search."""
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, stories: StoryStore | None = None) -> None:
         self.db = db
+        self.stories = stories
 
     def find_existing(
         self,
@@ -238,7 +242,17 @@ class ArticleStore:
             cursor = self.db.execute(
                 f"INSERT INTO articles ({columns}) VALUES ({marks})", list(record.values())
             )
-            return int(cursor.lastrowid or 0)
+            article_id = int(cursor.lastrowid or 0)
+            if self.stories is not None:
+                self.stories.assign(
+                    article_id,
+                    title=title,
+                    text=text,
+                    points=points,
+                    language=language,
+                    sort_at=record["sort_at"],
+                )
+            return article_id
 
     def get(self, article_id: int) -> Article | None:
         """The article with this id."""
@@ -258,7 +272,7 @@ class ArticleStore:
 
     def latest_matching(self, fts_query: str, limit: int, offset: int = 0) -> list[Article]:
         """The newest articles whose title or text match an FTS5 expression."""
-        return self._in_order(self._newest_matching(fts_query, offset + limit)[offset:])
+        return self.many(self._newest_matching(fts_query, offset + limit)[offset:])
 
     def search(self, fts_query: str, limit: int, offset: int = 0) -> list[Article]:
         """Articles matching an FTS5 expression, best first (bm25, title weighted).
@@ -288,7 +302,7 @@ class ArticleStore:
         (a WITH clause) ahead of it. Reads go to the connection: no savepoint is needed."""
         return [_to_article(row) for row in self.db.conn.execute(before + _SELECT + rest, params)]
 
-    def _in_order(self, ids: list[int]) -> list[Article]:
+    def many(self, ids: list[int]) -> list[Article]:
         """The articles with these ids, in the order given."""
         marks = ",".join("?" * len(ids))
         found = {a.id: a for a in self._articles(f"WHERE a.id IN ({marks})", ids)} if ids else {}

@@ -214,3 +214,43 @@ def _chats_paused(db: sqlite_utils.Database) -> None:
     for column in ("paused_at", "paused_reason"):
         if column not in chats.columns_dict:
             chats.add_column(column, str)
+
+
+@migrations(name="0008_article_stories")
+def _article_stories(db: sqlite_utils.Database) -> None:
+    # The story an article belongs to (the id of the story's first article); NULL until
+    # grouped: bot.storage.stories groups the recent ones when it first loads its window.
+    if "story_id" not in db.table("articles").columns_dict:
+        db.table("articles").add_column("story_id", int)
+    db.table("articles").create_index(["story_id"], if_not_exists=True)
+
+
+@migrations(name="0009_daily_digests")
+def _daily_digests(db: sqlite_utils.Database) -> None:
+    # A chat's daily digest (local time and zone) and each day's digest, queued once a day
+    # (unique chat + local day) and marked sent only after Telegram accepted it.
+    db.table("digests").create(
+        {"chat_id": int, "at": str, "zone": str, "active": int, "since": str},
+        pk="chat_id",
+        not_null={"at", "zone", "active", "since"},
+        if_not_exists=True,
+    )
+    db.table("digest_runs").create(
+        {
+            "id": int,
+            "chat_id": int,
+            "day": str,
+            "story_ids": str,
+            "status": str,
+            "attempts": int,
+            "created_at": str,
+            "sent_at": str,
+            "error": str,
+        },
+        pk="id",
+        not_null={"chat_id", "day", "story_ids", "status", "attempts", "created_at"},
+        defaults={"status": "pending", "attempts": 0},
+        if_not_exists=True,
+    )
+    db.table("digest_runs").create_index(["chat_id", "day"], unique=True, if_not_exists=True)
+    db.table("digest_runs").create_index(["status"], if_not_exists=True)

@@ -11,9 +11,11 @@ import sqlite_utils
 
 from bot.storage.articles import ArticleStore
 from bot.storage.database import open_database
+from bot.storage.digests import DigestStore
 from bot.storage.feeds import FeedStore
 from bot.storage.outbox import Outbox
 from bot.storage.retention import Retention
+from bot.storage.stories import StoryStore
 from bot.storage.subscriptions import SubscriptionStore
 from bot.storage.transactions import write
 
@@ -26,10 +28,12 @@ class Storage:
         self.db = open_database(path)
         self._identity = None if self.path == ":memory:" else _identity(self.path)
         self.feeds = FeedStore(self.db)
-        self.articles = ArticleStore(self.db)
+        self.stories = StoryStore(self.db)
+        self.articles = ArticleStore(self.db, self.stories)
         self.subscriptions = SubscriptionStore(self.db)
         self.outbox = Outbox(self.db)
         self.retention = Retention(self.db)
+        self.digests = DigestStore(self.db)
 
     @contextmanager
     def write(self) -> Iterator[sqlite_utils.Database]:

@@ -29,8 +29,18 @@ from bot.config import Settings
 from bot.newsroom import Newsroom
 from bot.telegram.access import RATE_LIMIT_KEY, UserRateLimit
 from bot.telegram.delivery import DELIVERY_SECONDS, AlertDelivery, deliver_alerts
+from bot.telegram.digests import DIGEST_CHECK_SECONDS, daily_digests
 from bot.telegram.flood import FloodLimiter
-from bot.telegram.handlers import admin, basics, chats, inline, news, subscriptions, summary
+from bot.telegram.handlers import (
+    admin,
+    basics,
+    chats,
+    digest,
+    inline,
+    news,
+    subscriptions,
+    summary,
+)
 from bot.telegram.handlers.common import NEWSROOM_KEY
 from bot.telegram.handlers.errors import error_handler
 
@@ -53,6 +63,7 @@ RATE_LIMIT_RETRIES = 3  # FloodLimiter waits out a 429 RetryAfter this many time
 JOB_KWARGS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
 OPENED_KEY = "newsroom_opened"
 FATAL_KEY = "fatal_problem"  # why the bot stopped itself (runner reports it)
+DIGEST_JOB = "daily-digests"
 WATCH_JOB = "watch-database"
 WATCH_SECONDS = 5.0  # how often the database file is checked
 MAINTENANCE_JOB = "maintenance"
@@ -123,6 +134,8 @@ def add_handlers(application: NewsApplication) -> None:
         "start": basics.start,
         "help": basics.help_command,
         "latest": news.latest,
+        "top": news.top,
+        "digest": digest.digest,
         "search": news.search,
         "sources": news.sources,
         "summary": summary.summary,
@@ -220,6 +233,14 @@ async def _post_init(application: NewsApplication) -> None:
         MAINTENANCE_SECONDS,
         first=60,
         name=MAINTENANCE_JOB,
+        data=newsroom,
+        job_kwargs=JOB_KWARGS,
+    )
+    jobs.run_repeating(  # digests due while the bot was down go out at once
+        daily_digests,
+        DIGEST_CHECK_SECONDS,
+        first=1,
+        name=DIGEST_JOB,
         data=newsroom,
         job_kwargs=JOB_KWARGS,
     )

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
 from urllib.parse import urlsplit
 
-from bot.models import Article
+from bot.models import Article, Story
 from bot.when import published_label
 
 MAX_MESSAGE = 4096
@@ -171,25 +172,59 @@ def render_article(article: Article, *, with_points: bool = True, index: int | N
     return truncate_html("\n".join(lines), MAX_MESSAGE)
 
 
-def render_headline(article: Article, index: int) -> str:
-    """One article of a compact list: numbered title, "source · date · #id", one line of it."""
+ALSO_SHOWN = 3  # other outlets linked by name under a story; the rest are counted
+
+
+def render_also(story: Story) -> str:
+    """ "also: BBC, Guardian (+2)": the story's other outlets, each linked to its article."""
+    others = story.also
+    if not others:
+        return ""
+    names = []
+    for article in others[:ALSO_SHOWN]:
+        name = escape(_clean(article.source, SOURCE_MAX_CHARS) or f"#{article.id}")
+        target = _link_target(article.url)
+        names.append(f'<a href="{html.escape(target, quote=True)}">{name}</a>' if target else name)
+    more = f" (+{len(others) - ALSO_SHOWN})" if len(others) > ALSO_SHOWN else ""
+    return f"also: {', '.join(names)}{more}"
+
+
+def render_story(story: Story, *, with_points: bool = True, index: int | None = None) -> str:
+    """A story as its best article's block, then the "also:" line of its other outlets."""
+    block = render_article(story.best, with_points=with_points, index=index)
+    also = render_also(story)
+    return truncate_html(f"{block}\n{also}" if also else block, MAX_MESSAGE)
+
+
+def render_headline(article: Article, index: int, story: Story | None = None) -> str:
+    """One article of a compact list: numbered title, "source · date · #id", one line of it,
+    and the "also:" line of its story's other outlets."""
     lines = [_heading(article, index), _meta(article)]
     line = _clean(article.points[0] if article.points else article.text, LINE_MAX_CHARS)
     if line:
         lines.append(escape(line))
+    if story is not None and (also := render_also(story)):
+        lines.append(also)
     return truncate_html("\n".join(lines), MAX_MESSAGE)
 
 
 def render_headlines(
-    articles: Sequence[Article], *, header: str, note: str | None = None
+    articles: Sequence[Article],
+    *,
+    header: str,
+    note: str | None = None,
+    stories: Mapping[int, Story] | None = None,
 ) -> list[tuple[str, list[Article]]]:
     """A compact numbered list under a bold header (and an optional note), split into messages.
 
-    Each message comes with the articles it lists, so that it can carry their buttons.
+    Each message comes with the articles it lists, so that it can carry their buttons;
+    `stories` (article id -> its story) adds each story's "also:" line.
     """
     lead = f"<b>{escape(header)}</b>" + (f"\n{escape(note)}" if note else "")
+    stories = stories or {}
     blocks = [lead] + [
-        render_headline(article, number) for number, article in enumerate(articles, start=1)
+        render_headline(article, number, stories.get(article.id))
+        for number, article in enumerate(articles, start=1)
     ]
     return [
         (
@@ -227,3 +262,24 @@ def render_digest(
         )
         messages = split_messages([*messages, truncate_html(lines, MAX_MESSAGE)])
     return messages
+
+
+def render_daily_digest(day: str, stories: Sequence[Story], on_topics: bool) -> str:
+    """The daily digest as one message: as many of the stories as fit, then "and N more"."""
+    local = date.fromisoformat(day)
+    when = f"{local:%a} {local.day} {local:%b %Y}"
+    header = f"<b>☀️ Your daily digest · {when}</b>"
+    if not stories:
+        what = "on your topics " if on_topics else ""
+        return f"{header}\nNo news {what}in the last 24 hours."
+    lead = header + (
+        "\nTop stories on your topics, last 24 h" if on_topics else "\nTop stories, last 24 h"
+    )
+    blocks = [render_headline(story.best, n, story) for n, story in enumerate(stories, start=1)]
+    for shown in range(len(blocks), 0, -1):
+        rest = len(blocks) - shown
+        tail = [f"… and {rest} more: /top"] if rest else []
+        text = "\n\n".join([lead, *blocks[:shown], *tail])
+        if utf16_len(text) <= MAX_MESSAGE:
+            return text
+    return truncate_html(lead + "\n\n" + blocks[0], MAX_MESSAGE)

@@ -11,7 +11,13 @@ from bot.telegram.render import escape
 
 # (command, arguments, what it does): the /help text and the commands menu both come from this.
 COMMANDS: tuple[tuple[str, str, str], ...] = (
-    ("latest", "[N] [topic]", "the newest articles, a button each for its key points"),
+    ("latest", "[N] [topic]", "the newest stories, a button each for its key points"),
+    ("top", "[N] [topic]", "the day's stories covered by the most outlets"),
+    (
+        "digest",
+        "<HH:MM> [zone] or off",
+        "daily top stories, e.g. /digest 07:30 Europe/Berlin",
+    ),
     ("search", "<words>", 'best matches first, e.g. /search "north korea" -sport'),
     ("summary", "<links or numbers>", "the key points of articles, e.g. /summary 12 13"),
     ("subscribe", "<topic>", "get new articles on a topic as they appear"),

@@ -1,4 +1,4 @@
-"""Inline mode: `@bot <words>` offers matching articles (the latest ones for an empty query)."""
+"""Inline mode: `@bot <words>` offers matching stories (the latest ones for an empty query)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,9 @@ from telegram import InlineQueryResultArticle, InputTextMessageContent, LinkPrev
 from telegram.constants import ParseMode
 from telegram.ext import ContextTypes
 
-from bot.models import Article
+from bot.models import Story
 from bot.telegram.handlers.common import newsroom_of
-from bot.telegram.render import render_article
+from bot.telegram.render import render_story
 
 RESULTS = 10
 CACHE_SECONDS = 60
@@ -17,33 +17,38 @@ DESCRIPTION_CHARS = 200
 
 
 async def inline_query(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Answer `@bot <query>` with matching articles, best first; empty query -> latest."""
+    """Answer `@bot <query>` with matching stories, best first; empty query -> latest."""
     query = update.inline_query
     assert query is not None
     newsroom = newsroom_of(context)
     text = query.query.strip()
     offset = int(query.offset) if query.offset.isdigit() else 0
     if text:
-        articles = await newsroom.search(text, RESULTS, offset)
-        next_offset = str(offset + RESULTS) if len(articles) == RESULTS else ""
+        stories = await newsroom.search_stories(text, RESULTS, offset)
+        next_offset = str(offset + RESULTS) if len(stories) == RESULTS else ""
     else:
-        articles, next_offset = await newsroom.latest(RESULTS), ""
+        stories, next_offset = await newsroom.latest_stories(RESULTS), ""
     await query.answer(
-        [_result(article) for article in articles],
+        [_result(story) for story in stories],
         cache_time=CACHE_SECONDS,
         next_offset=next_offset,
     )
 
 
-def _result(article: Article) -> InlineQueryResultArticle:
-    """One article as an inline result whose message is the rendered article."""
+def _result(story: Story) -> InlineQueryResultArticle:
+    """One story as an inline result whose message is the rendered story."""
+    article = story.best
     first_point = article.points[0] if article.points else (article.source or "")
+    outlets = len(story.also) + 1
+    title = article.title or "Untitled"
+    if outlets > 1:
+        title = f"{title} ({outlets} outlets)"
     return InlineQueryResultArticle(
-        id=str(article.id),
-        title=_cut(article.title or "Untitled", TITLE_CHARS),
+        id=str(story.id),
+        title=_cut(title, TITLE_CHARS),
         description=_cut(first_point, DESCRIPTION_CHARS) or None,
         input_message_content=InputTextMessageContent(
-            render_article(article),
+            render_story(story),
             parse_mode=ParseMode.HTML,
             link_preview_options=LinkPreviewOptions(is_disabled=True),
         ),

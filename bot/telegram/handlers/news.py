@@ -1,4 +1,4 @@
-"""Reading the news: /latest, /search with its "More" button, and /sources."""
+"""Reading the news: /latest, /top, /search with its "More" button, and /sources."""
 
 from __future__ import annotations
 
@@ -8,9 +8,16 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.errors import NewsbotError
+from bot.models import Story
 from bot.storage import Feed
 from bot.telegram.handlers.common import newsroom_of, query_text, reply, reply_text, usage
-from bot.telegram.render import escape, render_article, render_headlines, split_messages
+from bot.telegram.render import (
+    escape,
+    render_article,
+    render_headlines,
+    render_story,
+    split_messages,
+)
 
 DEFAULT_LATEST = 5
 MAX_LIST = 20  # articles in one /latest: a chat is not a place for more
@@ -24,26 +31,52 @@ SEARCHES_KEY = "searches"  # chat_data: short key -> query, for the "More" butto
 SAVED_SEARCHES = 20
 
 
-async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Show the newest articles, compact, with a key-points button each: /latest [N] [topic]."""
+def _count_and_topic(context: ContextTypes.DEFAULT_TYPE, command: str) -> tuple[int, str | None]:
+    """The [N] [topic] arguments of /latest and /top (N from 1; the caller caps it)."""
     args = list(context.args or [])
     count = DEFAULT_LATEST
     if args and args[0].isdigit():
         count = int(args.pop(0))
         if count < 1:
-            raise usage(f"/latest [N] [topic], with N from 1 to {MAX_LIST}")
-    topic = " ".join(args) or None
-    newsroom = newsroom_of(context)
-    articles = await newsroom.latest(min(count, MAX_LIST), topic)
-    if not articles:
+            raise usage(f"/{command} [N] [topic], with N from 1 to {MAX_LIST}")
+    return count, " ".join(args) or None
+
+
+async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the newest stories, compact, with a key-points button each: /latest [N] [topic]."""
+    count, topic = _count_and_topic(context, "latest")
+    stories = await newsroom_of(context).latest_stories(min(count, MAX_LIST), topic)
+    if not stories:
         await reply_text(update, f"Nothing on {topic} yet." if topic else await _no_news(context))
         return
-    note = POINTS_HINT
-    if count > MAX_LIST:
-        note = f"The {MAX_LIST} newest: I list at most {MAX_LIST} at once. " + note
-    numbers = {article.id: number for number, article in enumerate(articles, start=1)}
     header = f"Latest on {topic}" if topic else "Latest news"
-    for text, listed in render_headlines(articles, header=header, note=note):
+    await _send_headlines(update, stories, header, count, "newest")
+
+
+async def top(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the day's stories covered by the most outlets, then the freshest: /top [N] [topic]."""
+    count, topic = _count_and_topic(context, "top")
+    stories = await newsroom_of(context).top_stories(min(count, MAX_LIST), topic)
+    if not stories:
+        nothing = f"No story on {topic} in the last 24 hours." if topic else None
+        await reply_text(update, nothing or "No news in the last 24 hours.")
+        return
+    header = f"Top stories on {topic}, last 24 h" if topic else "Top stories, last 24 h"
+    await _send_headlines(update, stories, header, count, "most covered")
+
+
+async def _send_headlines(
+    update: Update, stories: list[Story], header: str, asked: int, which: str
+) -> None:
+    """A compact list of stories (best article, "also:" outlets) with a key-points button each;
+    `which` says which ones a capped list keeps ("newest")."""
+    note = POINTS_HINT
+    if asked > MAX_LIST:
+        note = f"The {MAX_LIST} {which}: I list at most {MAX_LIST} at once. " + note
+    articles = [story.best for story in stories]
+    numbers = {article.id: number for number, article in enumerate(articles, start=1)}
+    also = {story.best.id: story for story in stories}
+    for text, listed in render_headlines(articles, header=header, note=note, stories=also):
         buttons = [
             InlineKeyboardButton(str(numbers[a.id]), callback_data=f"points:{a.id}") for a in listed
         ]
@@ -73,7 +106,7 @@ async def key_points(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None
 
 
 async def search(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Find articles, best match first: /search <words, "phrases", -excluded>."""
+    """Find stories, best match first: /search <words, "phrases", -excluded>."""
     query = query_text(context)
     if not query:
         raise usage('/search <words>, e.g. /search "north korea" -sport')
@@ -96,14 +129,14 @@ async def more_results(update: Update, context: ContextTypes.DEFAULT_TYPE) -> No
 async def _send_results(
     update: Update, context: ContextTypes.DEFAULT_TYPE, query: str, offset: int
 ) -> None:
-    found = await newsroom_of(context).search(query, PAGE + 1, offset)
+    found = await newsroom_of(context).search_stories(query, PAGE + 1, offset)
     if not found:
         await reply_text(update, "No more results." if offset else f"Nothing found for {query}.")
         return
     page = found[:PAGE]
     first, last = offset + 1, offset + len(page)
     blocks = [f"<b>Results {first}–{last} for {escape(query)}</b>"]
-    blocks += [render_article(a, index=n) for n, a in enumerate(page, start=first)]
+    blocks += [render_story(story, index=n) for n, story in enumerate(page, start=first)]
     keyboard = None
     if len(found) > PAGE:
         data = f"more:search:{offset + PAGE}:{_remember(context, query)}"
