@@ -40,6 +40,7 @@ class Settings:
     db_path: str = "newsbot.db"
     feeds: tuple[str, ...] = DEFAULT_FEEDS
     poll_seconds: int = 900
+    adaptive_polling: bool = False  # poll feeds that publish rarely less often (bounded)
     admin_ids: frozenset[int] = field(default_factory=frozenset)
     allow_private_urls: bool = False
     key_points: int = 3
@@ -126,6 +127,7 @@ _PARSERS: dict[str, tuple[str, Callable[[str, str], object]]] = {
     "NEWSBOT_DB": ("db_path", _text),
     "NEWSBOT_FEEDS": ("feeds", _urls),
     "NEWSBOT_POLL_SECONDS": ("poll_seconds", _number(int, 10, 7 * 24 * 3600)),
+    "NEWSBOT_ADAPTIVE_POLLING": ("adaptive_polling", _flag),
     "NEWSBOT_ADMIN_IDS": ("admin_ids", _ids),
     "NEWSBOT_ALLOW_PRIVATE_URLS": ("allow_private_urls", _flag),
     "NEWSBOT_KEY_POINTS": ("key_points", _number(int, 1, 10)),

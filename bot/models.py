@@ -17,6 +17,7 @@ class FeedItem:
     published: str | None = None  # ISO 8601, UTC, e.g. "2024-02-06T11:30:00+00:00"
     language: str | None = None  # ISO 639-1 code when known ("en", "ko")
     is_teaser: bool = False  # the feed carries only a summary: fetch the page for the text
+    media: bool = False  # has an audio or video enclosure (a podcast episode): no page to read
 
 
 @dataclass(slots=True)
@@ -26,7 +27,7 @@ class ParsedFeed:
     title: str
     items: list[FeedItem] = field(default_factory=list)
     language: str | None = None
-    ttl_seconds: int | None = None  # the feed's own <ttl>/<sy:updatePeriod>, if any
+    ttl_seconds: int | None = None  # the feed's own <ttl>, if any (sy:updatePeriod is ignored)
 
 
 @dataclass(slots=True)
@@ -44,8 +45,15 @@ class Article:
     author: str | None = None
     published: str | None = None
     language: str | None = None
-    fetched_at: str | None = None
+    fetched_at: str | None = None  # when it was first stored
     story_id: int | None = None  # the story it belongs to (the id of its first article)
+    link: str | None = None  # the item's own link as published (url is the canonical key)
+    origin: str = "feed"  # "feed", "first_poll" (a feed's first poll) or "page" (/summary)
+
+    @property
+    def shown_url(self) -> str | None:
+        """The link people are shown and click: as published, else the canonical URL."""
+        return self.link or self.url
 
 
 @dataclass(slots=True)

@@ -21,14 +21,15 @@ from bot.alerts.matcher import AlertMatcher
 from bot.config import Settings
 from bot.errors import NewsbotError
 from bot.executors import Executors
-from bot.ingest import pipeline
+from bot.ingest import pipeline, schedule
 from bot.ingest.discovery import feed_links
 from bot.ingest.feeds import FeedParseError, parse_feed
 from bot.ingest.fetcher import Fetcher, FetchError, FetchResult
+from bot.ingest.hosts import HostHealth
 from bot.ingest.pages import ExtractError, looks_like_feed
 from bot.ingest.poller import IngestReport, Poller
 from bot.ingest.safety import UnsafeURLError
-from bot.ingest.urls import canonical_url, url_problem
+from bot.ingest.urls import canonical_url, published_link, url_problem
 from bot.keypoints import KeyPointExtractor
 from bot.models import Article, FeedItem, ParsedFeed, Story
 from bot.storage import Delivery, Feed, Storage, Subscription, SubscriptionLimitError
@@ -128,6 +129,7 @@ class Newsroom:
             timeout=s.fetch_timeout,
             concurrency=s.fetch_concurrency,
             host_delay=s.fetch_host_delay,
+            hosts=HostHealth(s.poll_seconds, schedule.MAX_BACKOFF_SECONDS),
         )
         self.poller = Poller(
             self.storage,
@@ -135,6 +137,8 @@ class Newsroom:
             self.run,
             poll_seconds=s.poll_seconds,
             key_points=s.key_points,
+            fetch_timeout=s.fetch_timeout,
+            adaptive=s.adaptive_polling,
         )
         self.matcher = await self.run.db(AlertMatcher, self.storage)
         await self.run.db(self.storage.stories.prepare)  # groups an older database's recent news
@@ -280,12 +284,15 @@ class Newsroom:
         except (FetchError, UnsafeURLError, ExtractError) as exc:
             raise NewsbotError(f"I could not read that page: {exc}") from None
         # A story already stored (e.g. from its feed, under another address) is kept as it is.
+        # A new one is cached, but belongs to no feed: it is in no listing and no alert.
         article_id, _ = await self.run.db(
             self.storage.articles.upsert,
             draft.item,
             draft.points,
             url=draft.item.url,
             replace=False,
+            origin="page",
+            link=published_link(page.url),
         )
         article = await self.article(article_id)
         assert article is not None
@@ -371,14 +378,22 @@ class Newsroom:
         return feed
 
     async def ingest(
-        self, progress: Callable[[Feed], None] | None = None, *, only_due: bool = False
+        self,
+        progress: Callable[[Feed], None] | None = None,
+        *,
+        only_due: bool = False,
+        early: float = 0.0,
     ) -> IngestReport:
-        """Poll the feeds (all, or only those due) and queue alerts for new articles.
+        """Poll the feeds (all, or only those due, or due within `early` seconds) and queue
+        alerts for new articles.
 
         A followed address never read that turns out to be a site's page naming its feed
         (e.g. in NEWSBOT_FEEDS) is moved to that feed, which is polled in the same pass.
         """
-        feeds = await self.run.db(self.storage.feeds.due if only_due else self.storage.feeds.all)
+        if only_due:
+            feeds = await self.run.db(self.storage.feeds.due, schedule.at(early))
+        else:
+            feeds = await self.run.db(self.storage.feeds.all)
         report = await self.poller.poll(feeds, progress)
         failed = {url for url, _ in report.failures}
         retry = [f for f in feeds if f.url in failed and not f.articles]

@@ -82,4 +82,4 @@ async def test_stats_counts_everything(harness: BotHarness) -> None:
         "Chats: 2 · subscriptions: 2",
         "Alerts: 0 sent, 0 pending, 0 failed",
     ]
-    assert "⚠️ #2 " in text
+    assert "\n#2 " in text and "⚠️ failing for 1 min (1 try)" in text

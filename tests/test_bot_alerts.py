@@ -247,7 +247,7 @@ async def test_the_scheduled_jobs_poll_and_deliver(
     assert jobs is not None
     (poll,) = jobs.get_jobs_by_name(POLL_JOB)
     (deliver,) = jobs.get_jobs_by_name(DELIVERY_JOB)
-    assert poll.job.trigger.interval == timedelta(seconds=60)  # type: ignore[attr-defined]
+    assert poll.job.trigger.interval == timedelta(seconds=30)  # type: ignore[attr-defined]
     assert deliver.job.trigger.interval == timedelta(seconds=DELIVERY_SECONDS)  # type: ignore[attr-defined]
     await harness.follow(news_feed())
     await harness.newsroom.subscribe(ALICE, "bitcoin")

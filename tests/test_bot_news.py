@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+
 from bot.telegram.emulator import BotAPIEmulator, inline_buttons
 from tests.support.telegram import (
+    ADMIN,
     BOT_USERNAME,
     GROUP,
     BotHarness,
@@ -173,6 +176,25 @@ async def test_an_expired_more_button_explains_itself(harness: BotHarness) -> No
     assert stale.messages == []
 
 
+async def test_sources_and_stats_say_how_long_a_feed_has_been_failing(
+    harness: BotHarness,
+) -> None:
+    url = harness.feeds.url("/gone.xml")  # answers 404
+    await harness.newsroom.add_feed_unchecked(url)
+    for _ in range(3):
+        await harness.newsroom.ingest()
+    three_days_ago = (datetime.now(UTC) - timedelta(days=3, hours=1)).isoformat(timespec="seconds")
+    await harness.newsroom.run.db(
+        harness.newsroom.storage.db.execute, "UPDATE feeds SET added_at = ?", [three_days_ago]
+    )
+    sources = (await harness.send("/sources")).text
+    assert "⚠️ failing for 3 days (3 tries), next try in 4 min" in sources  # 60 s, doubled twice
+    assert "the page was not found (HTTP 404)" in sources
+    stats = (await harness.send("/stats", user=ADMIN)).text
+    assert "Feeds: 0 healthy, 1 failing" in stats
+    assert "⚠️ failing for 3 days (3 tries)" in stats
+
+
 async def test_sources_show_each_feed_and_its_health(harness: BotHarness) -> None:
     empty = await harness.send("/sources")
     assert empty.texts == ["I follow no feeds yet; an admin can add one with /addfeed <url>."]
@@ -184,6 +206,6 @@ async def test_sources_show_each_feed_and_its_health(harness: BotHarness) -> Non
     text = outcome.text
     assert text.startswith("Sources (2)")
     assert "#1 Test Wire · 3 articles · ✅ ok" in text and good in text
-    assert "#2 " in text and "⚠️ failing (1×)" in text and broken in text
+    assert "#2 " in text and "⚠️ failing for 1 min (1 try), next try in 1 min" in text
     assert text.count(broken) == 1  # an untitled feed is named by its URL, once
     assert text.count(good) == 1

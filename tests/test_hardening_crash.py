@@ -94,10 +94,13 @@ class Kill:
 
 
 def set_up(db: Path, urls: list[str]) -> None:
-    """Follow the feeds, subscribe chat 1 to the topic, start the alert cursor at 0."""
+    """Follow the feeds (as read before: their items are news, not a first poll's), subscribe
+    chat 1 to the topic, start the alert cursor at 0."""
     storage = Storage(db)
     for url in urls:
         storage.feeds.add(url)
+    with storage.db.conn:
+        storage.db.execute("UPDATE feeds SET last_ok_at = added_at")
     storage.subscriptions.ensure_chat(1)
     storage.subscriptions.add(1, TOPIC_WORD, 0)
     AlertMatcher(storage).match_new()

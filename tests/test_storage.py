@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
+from bot.ingest import schedule
 from bot.storage import Storage, StorageError
 from bot.storage.migrations import migrate, migrations
 
@@ -194,16 +195,20 @@ def test_latest_orders_by_publication(store: Storage) -> None:
 def test_feed_failure_backs_off_and_success_resets(store: Storage) -> None:
     feed, new = store.feeds.add("https://example.com/feed")
     assert new and store.feeds.add("https://example.com/feed") == (feed, False)
-    assert store.feeds.record_failure(feed.id, "HTTP 500", poll_seconds=60) == 1
-    assert store.feeds.record_failure(feed.id, "HTTP 500", poll_seconds=60) == 2
+    assert feed.never_polled and feed.failing_for() is None
+    later = schedule.at(120)
+    assert store.feeds.record_failure(feed.id, "HTTP 500", next_poll_at=later) == 1
+    assert store.feeds.record_failure(feed.id, "HTTP 500", next_poll_at=later) == 2
     failing = store.feeds.get(feed.id)
     assert failing is not None and not failing.healthy and failing.last_error == "HTTP 500"
+    assert failing.never_polled and failing.failing_for() is not None
     assert store.feeds.due() == []
-    store.feeds.record_success(feed.id, status="ok", poll_seconds=60, etag='"v1"', ttl_seconds=600)
+    assert store.feeds.due(schedule.at(121)) == [failing]
+    store.feeds.record_success(feed.id, status="ok", next_poll_at=later, etag='"v1"')
     healthy = store.feeds.get(feed.id)
     assert healthy is not None and healthy.healthy and healthy.etag == '"v1"'
-    assert healthy.next_poll_at is not None and healthy.last_polled_at is not None
-    assert healthy.next_poll_at > healthy.last_polled_at
+    assert not healthy.never_polled and healthy.failing_for() is None
+    assert healthy.next_poll_at == later and healthy.last_polled_at is not None
 
 
 def test_removing_feed_keeps_articles(store: Storage) -> None:

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from bot.storage import Storage
+from bot.storage.database import utcnow
 
 
 @pytest.fixture
@@ -32,7 +33,8 @@ def write_everything(storage: Storage) -> None:
     """One call to each store's writing methods."""
     feed, _ = storage.feeds.add("https://news.example/feed")
     storage.feeds.add_configured(("https://other.example/feed",))
-    storage.feeds.record_failure(feed.id, "timed out", poll_seconds=60)
+    storage.feeds.record_failure(feed.id, "timed out", next_poll_at=utcnow(60))
+    storage.feeds.record_success(feed.id, status="ok", next_poll_at=utcnow(60))
     article = storage.articles.save(title="Stored", text="Text.", points=[], feed_id=feed.id)
     storage.subscriptions.ensure_chat(7)
     sub, _ = storage.subscriptions.add(7, "stored", 0)

@@ -6,7 +6,13 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ingest.urls import canonical_url, is_http_url, url_problem
+from bot.ingest.urls import (
+    canonical_url,
+    is_http_url,
+    looks_like_page,
+    published_link,
+    url_problem,
+)
 
 
 @pytest.mark.parametrize(
@@ -111,3 +117,38 @@ def test_is_http_url(text: str, expected: bool) -> None:
 def test_url_problem_says_what_is_wrong(text: str, problem: str | None) -> None:
     assert url_problem(text) == problem
     assert is_http_url(text) is (problem is None)
+
+
+@pytest.mark.parametrize(
+    ("published", "shown"),
+    [
+        (
+            "https://www.dailynk.com/english/under-fire/",
+            "https://www.dailynk.com/english/under-fire/",
+        ),
+        ("https://Example.com/A/?b=2&a=1#top", "https://Example.com/A/?b=2&a=1#top"),
+        (
+            "https://example.com/a/?utm_source=rss&b=2&fbclid=x&a=1",
+            "https://example.com/a/?b=2&a=1",
+        ),
+        ("https://example.com/a?utm_medium=feed", "https://example.com/a"),
+    ],
+)
+def test_published_link_keeps_the_link_as_written_without_tracking(
+    published: str, shown: str
+) -> None:
+    assert published_link(published) == shown
+
+
+@pytest.mark.parametrize(
+    ("url", "page"),
+    [
+        ("https://example.com/news/story", True),
+        ("https://example.com/news/story.html", True),
+        ("https://example.com/episode.MP3?x=1", False),
+        ("https://example.com/video/clip.mp4", False),
+        ("https://example.com/report.pdf", False),
+    ],
+)
+def test_looks_like_page(url: str, page: bool) -> None:
+    assert looks_like_page(url) is page

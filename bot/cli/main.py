@@ -48,6 +48,8 @@ def main(argv: list[str] | None = None) -> int:
         stream=sys.stderr,
     )
     logging.getLogger("httpx").setLevel(logging.WARNING)
+    if not args.verbose:  # two lines per job run otherwise: ~35,000 a day
+        logging.getLogger("apscheduler").setLevel(logging.WARNING)
     try:
         return int(args.handler(settings, args))
     except UsageError as exc:

@@ -63,11 +63,11 @@ def print_article(
         out.write(f"   {_style(meta, '3', out)}\n")
     for point in article.points:
         out.write("\n".join(wrap(point, width, "   • ", "     ")) + "\n")
-    if article.url:
-        out.write(f"   {_style(article.url, '4', out)}\n")
+    if article.shown_url:
+        out.write(f"   {_style(article.shown_url, '4', out)}\n")
     for other in also:
         name = other.source or f"#{other.id}"
-        out.write(f"   also: {name} {_style(other.url or f'#{other.id}', '4', out)}\n")
+        out.write(f"   also: {name} {_style(other.shown_url or f'#{other.id}', '4', out)}\n")
     out.write("\n")
 
 
@@ -101,7 +101,7 @@ def story_json(story: Story) -> str:
             "articles": [
                 {
                     "id": a.id,
-                    "url": a.url,
+                    "url": a.shown_url,
                     "title": a.title,
                     "source": a.source,
                     "published": a.published,

@@ -93,7 +93,7 @@ def _as_json(target: str, article: Article) -> dict[str, Any]:
         "target": target,
         "id": article.id or None,
         "title": article.title,
-        "url": article.url,
+        "url": article.shown_url,
         "text": article.text,
         "points": article.points,
     }

@@ -47,13 +47,7 @@ _ELLIPSIS_END = re.compile(r"(?:\[\s*(?:…|\.\.\.)\s*\]|…|\.\.\.)\W*$")
 _READ_MORE = re.compile(
     r"^(?:continue reading|read more|read the (?:full|rest)|keep reading|more\s*»)", re.I
 )
-_PERIOD_SECONDS = {
-    "hourly": 3600,
-    "daily": 86400,
-    "weekly": 7 * 86400,
-    "monthly": 30 * 86400,
-    "yearly": 365 * 86400,
-}
+_MEDIA_KINDS = ("audio", "video")  # MIME type prefixes, and Media RSS medium values
 
 
 class FeedParseError(NewsbotError):
@@ -157,6 +151,7 @@ def _make_item(
     published: datetime | None,
     language: str | None,
     base: str,
+    media: bool = False,
 ) -> FeedItem:
     text = max(bodies, key=len, default="")
     return FeedItem(
@@ -168,6 +163,14 @@ def _make_item(
         published=iso_utc(published) if published else None,
         language=language,
         is_teaser=is_teaser(text),
+        media=media,
+    )
+
+
+def _is_media(kinds: list[object]) -> bool:
+    """Whether any enclosure/attachment type (MIME type or Media RSS medium) is audio or video."""
+    return any(
+        isinstance(kind, str) and kind.strip().lower().startswith(_MEDIA_KINDS) for kind in kinds
     )
 
 
@@ -243,6 +246,13 @@ def _parse_json_feed(body: bytes, url: str) -> ParsedFeed:
                 or _json_date(entry.get("date_modified"), feed_language),
                 language=language_code(entry.get("language")) or feed_language,
                 base=base,
+                media=_is_media(
+                    [
+                        a.get("mime_type")
+                        for a in entry.get("attachments") or []
+                        if isinstance(a, dict)
+                    ]
+                ),
             )
         )
     title = plain_text(_str(doc.get("title")) or "").replace("\n", " ")
@@ -288,14 +298,17 @@ def _struct_date(entry: Any, language: str | None) -> datetime | None:
 
 
 def _ttl_seconds(feed: Any) -> int | None:
+    """The feed's <ttl> in seconds. sy:updatePeriod is ignored on purpose: WordPress writes
+    "hourly" into every feed whatever the site publishes (see bot.ingest.schedule)."""
     ttl = str(feed.get("ttl", "")).strip()
-    if ttl.isdigit() and int(ttl) > 0:
-        return int(ttl) * 60
-    period = _PERIOD_SECONDS.get(str(feed.get("sy_updateperiod", "")).strip().lower())
-    if period is None:
-        return None
-    frequency = str(feed.get("sy_updatefrequency", "1")).strip()
-    return period // max(1, int(frequency)) if frequency.isdigit() else period
+    return int(ttl) * 60 if ttl.isdigit() and int(ttl) > 0 else None
+
+
+def _entry_media(entry: Any) -> bool:
+    kinds: list[object] = [e.get("type") for e in entry.get("enclosures") or []]
+    for media in entry.get("media_content") or []:
+        kinds += [media.get("medium"), media.get("type")]
+    return _is_media(kinds)
 
 
 def _entry_language(entry: Any) -> str | None:
@@ -333,6 +346,7 @@ def _parse_xml_feed(body: bytes, url: str, content_type: str) -> ParsedFeed:
             published=_struct_date(entry, _entry_language(entry) or feed_language),
             language=_entry_language(entry) or feed_language,
             base=url,
+            media=_entry_media(entry),
         )
         for entry in entries
     ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import time
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -12,6 +13,7 @@ from urllib.parse import urljoin, urlsplit
 import httpx
 
 from bot.errors import NewsbotError
+from bot.ingest.hosts import HostHealth
 from bot.ingest.safety import PinnedTransport, UnsafeURLError, check_url
 
 DEFAULT_ACCEPT = (
@@ -26,11 +28,24 @@ _MAX_IDLE_HOSTS = 1000
 
 
 class FetchError(NewsbotError):
-    """A download failed; the message is one friendly line, `status` the HTTP status if any."""
+    """A download failed; the message is one friendly line, `status` the HTTP status if any.
 
-    def __init__(self, message: str, status: int | None = None) -> None:
+    `unreachable`: the host could not be connected to or did not answer in time (as opposed
+    to answering with an error); `headers`: the error answer's headers (e.g. Retry-After).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        status: int | None = None,
+        *,
+        unreachable: bool = False,
+        headers: httpx.Headers | None = None,
+    ) -> None:
         super().__init__(message)
         self.status = status
+        self.unreachable = unreachable
+        self.headers = headers if headers is not None else httpx.Headers()
 
 
 class BlockedURLError(FetchError, UnsafeURLError):
@@ -122,7 +137,8 @@ class Fetcher:
     """Fetches URLs with one shared HTTP client; safe to use from many tasks at once.
 
     The client it creates connects only to public addresses (PinnedTransport) unless
-    `allow_private`; a client passed in is used as it is.
+    `allow_private`; a client passed in is used as it is. With `hosts`, a host that stopped
+    answering is not asked again until it reopens (see bot.ingest.hosts).
     """
 
     def __init__(
@@ -136,8 +152,10 @@ class Fetcher:
         per_host: int = 2,
         user_agent: str = DEFAULT_USER_AGENT,
         host_delay: float = 0.5,
+        hosts: HostHealth | None = None,
     ) -> None:
         self._owns_client = client is None
+        self.hosts = hosts
         limits = httpx.Limits(max_connections=concurrency * 2, max_keepalive_connections=16)
         self._client = client or httpx.AsyncClient(
             timeout=timeout,
@@ -185,11 +203,14 @@ class Fetcher:
             headers["If-None-Match"] = etag
         if last_modified:
             headers["If-Modified-Since"] = last_modified
+        started = time.monotonic()
         try:
             async with asyncio.timeout(None) as deadline:
                 return await self._follow(url, headers, deadline)
         except TimeoutError:
-            raise FetchError("the site took too long to answer") from None
+            if self.hosts:
+                self.hosts.unreachable(url, started)
+            raise FetchError("the site took too long to answer", unreachable=True) from None
 
     async def _follow(
         self, url: str, headers: dict[str, str], deadline: asyncio.Timeout
@@ -216,21 +237,34 @@ class Fetcher:
         """One HTTP exchange: a FetchResult, or the absolute URL a redirect points to."""
         host = urlsplit(url).netloc.lower()
         async with self._turn(host, deadline):
+            if self.hosts and self.hosts.closed(url):
+                raise FetchError(f"{host} is not answering: not asked again for now")
+            started = time.monotonic()
             try:
-                async with self._client.stream(
-                    "GET", url, headers=headers, follow_redirects=False
-                ) as response:
-                    return await self._read(response, headers)
-            except UnsafeURLError as exc:  # the address connected to is not public
-                raise BlockedURLError(str(exc)) from None
-            except httpx.TimeoutException:
-                raise FetchError("the site took too long to answer") from None
-            except httpx.ConnectError:
-                raise FetchError(f"I couldn't connect to {host}") from None
-            except (httpx.InvalidURL, httpx.UnsupportedProtocol):
-                raise FetchError("that is not a valid web address") from None
-            except httpx.HTTPError:
-                raise FetchError(f"the connection to {host} failed") from None
+                return await self._exchange(url, host, headers)
+            except FetchError as exc:
+                if self.hosts and exc.unreachable:
+                    self.hosts.unreachable(url, started)
+                raise
+
+    async def _exchange(self, url: str, host: str, headers: dict[str, str]) -> FetchResult | str:
+        try:
+            async with self._client.stream(
+                "GET", url, headers=headers, follow_redirects=False
+            ) as response:
+                if self.hosts:
+                    self.hosts.answered(url)
+                return await self._read(response, headers)
+        except UnsafeURLError as exc:  # the address connected to is not public
+            raise BlockedURLError(str(exc)) from None
+        except httpx.TimeoutException:
+            raise FetchError("the site took too long to answer", unreachable=True) from None
+        except httpx.ConnectError:
+            raise FetchError(f"I couldn't connect to {host}", unreachable=True) from None
+        except (httpx.InvalidURL, httpx.UnsupportedProtocol):
+            raise FetchError("that is not a valid web address") from None
+        except httpx.HTTPError:
+            raise FetchError(f"the connection to {host} failed", unreachable=True) from None
 
     async def _read(self, response: httpx.Response, headers: dict[str, str]) -> FetchResult | str:
         status = response.status_code
@@ -254,7 +288,7 @@ class Fetcher:
             result.last_modified = result.last_modified or headers.get("If-Modified-Since")
             return result
         if status >= 400:
-            raise FetchError(_status_message(status), status=status)
+            raise FetchError(_status_message(status), status=status, headers=response.headers)
         if not 200 <= status < 300:
             raise FetchError(f"the site answered with an unexpected HTTP {status}", status=status)
         length = response.headers.get("content-length", "").strip()

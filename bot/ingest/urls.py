@@ -46,6 +46,14 @@ _TRACKING_PARAMS = frozenset(
 )
 _TRACKING_PREFIXES = ("utm_", "pk_", "hsa_")
 _DEFAULT_PORTS = {"http": 80, "https": 443}
+# Links to these are a file to play or download, never an article page to read.
+_NOT_PAGE_SUFFIXES = (
+    *(".mp3", ".m4a", ".aac", ".ogg", ".oga", ".opus", ".wav", ".flac", ".m4b"),
+    *(".mp4", ".m4v", ".mov", ".webm", ".mkv", ".avi", ".m3u8", ".mpd"),
+    *(".pdf", ".epub", ".zip", ".gz", ".tar", ".7z", ".rar", ".exe", ".dmg", ".apk", ".torrent"),
+    *(".jpg", ".jpeg", ".png", ".gif", ".webp", ".svg", ".avif"),
+    *(".doc", ".docx", ".xls", ".xlsx", ".ppt", ".pptx", ".csv", ".json"),
+)
 
 
 def _is_tracking(name: str) -> bool:
@@ -86,6 +94,35 @@ def canonical_url(url: str) -> str:
     ]
     query.sort()
     return urlunsplit((scheme, netloc, path, urlencode(query, safe="/:@!$'()*,"), ""))
+
+
+def published_link(url: str) -> str:
+    """`url` as the feed published it, without tracking parameters (utm_*, fbclid...).
+
+    Unlike canonical_url, everything else stays as written: path, trailing slash, the
+    order of the other parameters, the fragment. This is the link people are shown.
+    """
+    url = url.strip()
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    if not parts.query or parts.scheme.lower() not in _DEFAULT_PORTS:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    kept = [(name, value) for name, value in pairs if not _is_tracking(name)]
+    if len(kept) == len(pairs):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(kept, safe="/:@!$'()*,")))
+
+
+def looks_like_page(url: str) -> bool:
+    """Whether `url` may be a web page: not a link to audio, video, an image or a document."""
+    try:
+        path = urlsplit(url).path.lower()
+    except ValueError:
+        return False
+    return not path.endswith(_NOT_PAGE_SUFFIXES)
 
 
 def url_problem(text: str) -> str | None:

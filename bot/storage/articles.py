@@ -26,10 +26,12 @@ MAX_AUTHOR_CHARS = 200
 _SELECT = (
     "SELECT a.id, a.feed_id, a.guid, a.url, a.title, a.author, a.published, a.language, "
     "a.text, a.points, a.fetched_at, coalesce(f.title, a.site) AS source, "
-    "coalesce(a.story_id, a.id) AS story "
+    "coalesce(a.story_id, a.id) AS story, a.link, a.origin "
     "FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id "
 )
-_MATCHES = "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ?"
+# Pages fetched for /summary are cached as articles but listed nowhere (partial index).
+_PAGES = "SELECT id FROM articles WHERE origin = 'page'"
+_MATCHES = f"SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? AND rowid NOT IN ({_PAGES})"
 _NEWEST_FIRST = "ORDER BY sort_at DESC, id DESC"
 # latest_matching looks each match up when there are at most this many; else it walks the
 # recency index, which pays off once matches are not too rare among the newest articles.
@@ -49,6 +51,7 @@ class StoredArticle:
 
     id: int
     content_hash: str
+    origin: str = "feed"
 
 
 def site_of(url: str | None) -> str | None:
@@ -86,7 +89,7 @@ def _parse_time(value: str | None) -> datetime | None:
 def _to_article(row: Sequence[Any]) -> Article:
     """An Article from a row of _SELECT."""
     article_id, feed_id, guid, url, title, author, published, language = row[:8]
-    text, points, fetched_at, source, story = row[8:]
+    text, points, fetched_at, source, story, link, origin = row[8:]
     return Article(
         id=article_id,
         title=title,
@@ -101,6 +104,8 @@ def _to_article(row: Sequence[Any]) -> Article:
         language=language,
         fetched_at=fetched_at,
         story_id=story,
+        link=link,
+        origin=origin,
     )
 
 
@@ -129,20 +134,21 @@ class ArticleStore:
             candidates.append(("url = ?", [url]))
         for where, params in candidates:
             for row in self.db.query(
-                f"SELECT id, content_hash FROM articles WHERE {where} LIMIT 1", params
+                f"SELECT id, content_hash, origin FROM articles WHERE {where} LIMIT 1", params
             ):
-                return StoredArticle(row["id"], row["content_hash"])
+                return StoredArticle(row["id"], row["content_hash"], row["origin"])
         site, key = site_of(url), title_key(title)
         if not site or not key:
             return None
         when = _parse_time(published)
         for row in self.db.query(
-            "SELECT id, content_hash, published FROM articles WHERE site = ? AND title_key = ?",
+            "SELECT id, content_hash, origin, published FROM articles "
+            "WHERE site = ? AND title_key = ?",
             [site, key],
         ):
             other = _parse_time(row["published"])
             if when is None or other is None or abs(when - other) <= SAME_STORY_WINDOW:
-                return StoredArticle(row["id"], row["content_hash"])
+                return StoredArticle(row["id"], row["content_hash"], row["origin"])
         return None
 
     def upsert(
@@ -153,10 +159,13 @@ class ArticleStore:
         url: str | None,
         feed_id: int | None = None,
         replace: bool = True,
+        origin: str = "feed",
+        link: str | None = None,
     ) -> tuple[int, bool]:
         """Store an article once, in one transaction: look for its stored copy (find_existing,
         with `url` its canonical address), then insert it, or replace that copy's content
-        (`replace=False`: keep the copy as it is). Return its id and whether it is new."""
+        (`replace=False`: keep the copy as it is). Return its id and whether it is new.
+        `origin` and `link` are as for `save`."""
         with write(self.db):
             existing = self.find_existing(
                 feed_id=feed_id,
@@ -178,6 +187,8 @@ class ArticleStore:
                 published=item.published,
                 language=item.language,
                 existing_id=existing.id if existing else None,
+                origin=origin,
+                link=link,
             )
         return article_id, existing is None
 
@@ -206,10 +217,15 @@ class ArticleStore:
         published: str | None = None,
         language: str | None = None,
         existing_id: int | None = None,
+        origin: str = "feed",
+        link: str | None = None,
     ) -> int:
         """Insert a new article, or replace the content of `existing_id`; return its id.
 
-        Inside a write transaction (`write(db)`) it joins it; else it commits at once.
+        `origin` is "feed", "first_poll" or "page" (fetched for /summary: listed nowhere);
+        a feed that publishes a page already cached makes it that feed's article. `link` is
+        the address as published (`url` the canonical one). Inside a write transaction
+        (`write(db)`) it joins it; else it commits at once.
         """
         now = utcnow()
         title = capped(title, MAX_TITLE_CHARS)
@@ -225,9 +241,13 @@ class ArticleStore:
             "language": language,
             "updated_at": now,
         }
+        if link:
+            record["link"] = link
         with write(self.db):
             if existing_id is not None:
                 self.db.table("articles").update(existing_id, record)
+                if origin != "page":
+                    self.claim(existing_id, feed_id, origin)
                 return existing_id
             record |= {
                 "feed_id": feed_id,
@@ -236,6 +256,7 @@ class ArticleStore:
                 "site": site_of(url),
                 "fetched_at": now,
                 "sort_at": published or now,
+                "origin": origin,
             }
             columns = ", ".join(record)
             marks = ", ".join("?" * len(record))
@@ -254,6 +275,15 @@ class ArticleStore:
                 )
             return article_id
 
+    def claim(self, article_id: int, feed_id: int | None, origin: str) -> None:
+        """A feed publishes a page that was read for /summary: it becomes that feed's
+        article (listed from now on; never alerted, being known already)."""
+        with write(self.db):
+            self.db.execute(
+                "UPDATE articles SET feed_id = ?, origin = ? WHERE id = ? AND origin = 'page'",
+                [feed_id, origin, article_id],
+            )
+
     def get(self, article_id: int) -> Article | None:
         """The article with this id."""
         found = self._articles("WHERE a.id = ?", [article_id])
@@ -265,9 +295,11 @@ class ArticleStore:
         return found[0] if found else None
 
     def latest(self, limit: int, offset: int = 0) -> list[Article]:
-        """The newest articles (by publication date, else fetch date)."""
+        """The newest articles (by publication date, else fetch date), pages fetched for
+        /summary left out."""
         return self._articles(
-            "ORDER BY a.sort_at DESC, a.id DESC LIMIT ? OFFSET ?", [limit, offset]
+            "WHERE a.origin != 'page' ORDER BY a.sort_at DESC, a.id DESC LIMIT ? OFFSET ?",
+            [limit, offset],
         )
 
     def latest_matching(self, fts_query: str, limit: int, offset: int = 0) -> list[Article]:
@@ -290,7 +322,7 @@ class ArticleStore:
             [fts_query, oldest[0] if oldest else 0, limit, offset],
             before="WITH hits AS (SELECT rowid, bm25(articles_fts, 5.0, 1.0) AS rank "
             "FROM articles_fts WHERE articles_fts MATCH ? AND rowid >= ? "
-            "ORDER BY rank LIMIT ? OFFSET ?) ",
+            f"AND rowid NOT IN ({_PAGES}) ORDER BY rank LIMIT ? OFFSET ?) ",
         )
 
     def after(self, article_id: int, limit: int = 1000) -> list[Article]:

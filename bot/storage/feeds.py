@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import sqlite_utils
@@ -12,7 +13,6 @@ from bot.storage.database import utcnow
 from bot.storage.state import get_state, set_state
 from bot.storage.transactions import write
 
-MAX_BACKOFF_SECONDS = 6 * 3600
 CONFIGURED = "feeds.configured"
 
 
@@ -32,12 +32,26 @@ class Feed:
     last_polled_at: str | None
     next_poll_at: str | None
     added_at: str
+    last_ok_at: str | None = None
     articles: int = 0
 
     @property
     def healthy(self) -> bool:
         """True unless the last poll failed."""
         return self.failures == 0
+
+    @property
+    def never_polled(self) -> bool:
+        """No poll of this feed has worked yet: the next one is its first."""
+        return self.last_ok_at is None
+
+    def failing_for(self, now: datetime | None = None) -> timedelta | None:
+        """How long the feed has been failing (since its last good poll, or since it was
+        added), or None when it is healthy."""
+        if self.healthy:
+            return None
+        since = datetime.fromisoformat(self.last_ok_at or self.added_at)
+        return max((now or datetime.now(UTC)) - since, timedelta(0))
 
     @classmethod
     def from_row(cls, row: dict[str, Any]) -> Feed:
@@ -91,10 +105,19 @@ class FeedStore:
         return self._select("", [])
 
     def due(self, now: str | None = None) -> list[Feed]:
-        """Feeds whose next poll time has come (or was never set)."""
+        """Feeds whose next poll time is `now` or earlier (or was never set)."""
         return self._select(
             "AND (f.next_poll_at IS NULL OR f.next_poll_at <= ?)", [now or utcnow()]
         )
+
+    def published_dates(self, feed_id: int, limit: int) -> list[str]:
+        """The publication dates of a feed's newest `limit` dated articles, newest first."""
+        rows = self.db.execute(
+            "SELECT published FROM articles WHERE feed_id = ? AND published IS NOT NULL "
+            "ORDER BY published DESC LIMIT ?",
+            [feed_id, limit],
+        )
+        return [published for (published,) in rows]
 
     def remove(self, feed_id: int) -> bool:
         """Stop following a feed; its articles stay, with their source. True if it was followed."""
@@ -125,20 +148,21 @@ class FeedStore:
         feed_id: int,
         *,
         status: str,
-        poll_seconds: float,
+        next_poll_at: str,
         title: str | None = None,
         etag: str | None = None,
         last_modified: str | None = None,
         ttl_seconds: int | None = None,
     ) -> None:
-        """A poll worked: clear failures and schedule the next one (the feed's TTL if longer)."""
-        interval = max(poll_seconds, ttl_seconds or 0)
+        """A poll worked: clear failures and schedule the next one (see bot.ingest.schedule)."""
+        now = utcnow()
         updates: dict[str, Any] = {
             "last_status": status,
             "last_error": None,
             "failures": 0,
-            "last_polled_at": utcnow(),
-            "next_poll_at": utcnow(interval),
+            "last_polled_at": now,
+            "last_ok_at": now,
+            "next_poll_at": next_poll_at,
         }
         if title:
             updates["title"] = title
@@ -151,23 +175,16 @@ class FeedStore:
         with write(self.db):
             self.db.table("feeds").update(feed_id, updates)
 
-    def record_failure(self, feed_id: int, error: str, *, poll_seconds: float) -> int:
-        """A poll failed: count it and back off exponentially; return the failure count."""
-        with write(self.db):  # the count read and written under one lock
-            feed = self.get(feed_id)
-            failures = (feed.failures if feed else 0) + 1
-            backoff = min(poll_seconds * 2 ** min(failures - 1, 10), MAX_BACKOFF_SECONDS)
-            self.db.table("feeds").update(
-                feed_id,
-                {
-                    "last_status": "error",
-                    "last_error": error[:500],
-                    "failures": failures,
-                    "last_polled_at": utcnow(),
-                    "next_poll_at": utcnow(max(backoff, poll_seconds)),
-                },
+    def record_failure(self, feed_id: int, error: str, *, next_poll_at: str) -> int:
+        """A poll failed: count it, schedule the next try; return the failures in a row."""
+        with write(self.db):
+            self.db.execute(
+                "UPDATE feeds SET last_status = 'error', last_error = ?, "
+                "failures = failures + 1, last_polled_at = ?, next_poll_at = ? WHERE id = ?",
+                [error[:500], utcnow(), next_poll_at, feed_id],
             )
-        return failures
+        row = self.db.execute("SELECT failures FROM feeds WHERE id = ?", [feed_id]).fetchone()
+        return int(row[0]) if row else 0
 
     def _select(self, where: str, params: list[Any]) -> list[Feed]:
         """Followed (not removed) feeds, `where` adding conditions ("AND ...")."""

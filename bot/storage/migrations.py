@@ -254,3 +254,32 @@ def _daily_digests(db: sqlite_utils.Database) -> None:
     )
     db.table("digest_runs").create_index(["chat_id", "day"], unique=True, if_not_exists=True)
     db.table("digest_runs").create_index(["status"], if_not_exists=True)
+
+
+@migrations(name="0010_news_and_links")
+def _news_and_links(db: sqlite_utils.Database) -> None:
+    articles, feeds = db.table("articles"), db.table("feeds")
+    # origin: "feed" (polled), "first_poll" (stored by its feed's first poll: never alerted),
+    # "page" (fetched for /summary: cached, but in no listing and no alert).
+    if "origin" not in articles.columns_dict:
+        articles.add_column("origin", str, not_null_default="feed")
+    if "link" not in articles.columns_dict:  # the item's own link, as published
+        articles.add_column("link", str)
+    db.execute(
+        "CREATE INDEX IF NOT EXISTS idx_articles_pages ON articles (id) WHERE origin = 'page'"
+    )
+    if "last_ok_at" not in feeds.columns_dict:  # the last successful poll (None: never)
+        feeds.add_column("last_ok_at", str)
+        db.execute(
+            "UPDATE feeds SET last_ok_at = last_polled_at WHERE last_polled_at IS NOT NULL "
+            "AND (failures = 0 OR EXISTS (SELECT 1 FROM articles a WHERE a.feed_id = feeds.id))"
+        )
+    # A counter every change to subscriptions moves, whoever writes: a matcher in another
+    # process sees that its copy of the subscriptions is outdated.
+    db.execute("INSERT OR IGNORE INTO state (key, value) VALUES ('subscriptions.version', '0')")
+    for event in ("INSERT", "UPDATE", "DELETE"):
+        db.execute(
+            f"CREATE TRIGGER IF NOT EXISTS subscriptions_version_{event.lower()} "
+            f"AFTER {event} ON subscriptions BEGIN UPDATE state "
+            "SET value = CAST(value AS INTEGER) + 1 WHERE key = 'subscriptions.version'; END"
+        )

@@ -40,7 +40,8 @@ class Outbox:
     def enqueue(self, matches: list[tuple[int, int, int]], matched_through: int) -> int:
         """Queue (chat, article, subscription) alerts and move the matching cursor, atomically.
 
-        A pair already queued (or sent) is ignored; returns how many were queued.
+        A pair already queued (or sent) is ignored; returns how many were queued. Inside a
+        transaction the writes join it.
         """
         now = utcnow()
         with write(self.db):

@@ -57,10 +57,13 @@ NewsApplication = Application[
 
 POLL_JOB = "poll-feeds"
 DELIVERY_JOB = "deliver-alerts"
-POLL_CHECK_SECONDS = 60  # how often to look for due feeds; each feed is due every poll_seconds
+POLL_CHECK_SECONDS = 30  # how often to look for due feeds; each feed is due every poll_seconds
 RATE_LIMIT_RETRIES = 3  # FloodLimiter waits out a 429 RetryAfter this many times
 # One run of a job at a time; a run missed while the bot was busy happens once, late.
 JOB_KWARGS = {"max_instances": 1, "coalesce": True, "misfire_grace_time": None}
+# Polling passes may overlap: a pass held up by a slow feed never delays the next one (the
+# poller leaves a feed still being polled to the pass polling it).
+POLL_JOB_KWARGS = {**JOB_KWARGS, "max_instances": 4}
 OPENED_KEY = "newsroom_opened"
 FATAL_KEY = "fatal_problem"  # why the bot stopped itself (runner reports it)
 DIGEST_JOB = "daily-digests"
@@ -177,10 +180,21 @@ def add_handlers(application: NewsApplication) -> None:
     application.add_error_handler(error_handler)
 
 
+def poll_check_seconds(poll_seconds: float) -> float:
+    """How often the poll job looks for due feeds."""
+    return min(poll_seconds, POLL_CHECK_SECONDS)
+
+
 async def poll_feeds(context: ContextTypes.DEFAULT_TYPE) -> None:
-    """JobQueue callback: read the feeds that are due (the job's data is the Newsroom)."""
+    """JobQueue callback: read the feeds that are due (the job's data is the Newsroom).
+
+    A feed due before the next check is polled now: checks fall between due times, and
+    waiting for the next one would skip a poll whenever rounding put the due time just after.
+    """
     assert context.job is not None and isinstance(context.job.data, Newsroom)
-    report = await context.job.data.ingest(only_due=True)
+    newsroom = context.job.data
+    early = poll_check_seconds(newsroom.settings.poll_seconds) / 2
+    report = await newsroom.ingest(only_due=True, early=early)
     if report.feeds_ok or report.feeds_failed:
         log.info("Poll: %s", report.summary())
 
@@ -213,9 +227,9 @@ async def _post_init(application: NewsApplication) -> None:
         log.warning("Could not set the bot's commands menu", exc_info=True)
     jobs = application.job_queue
     assert jobs is not None
-    poll_every = min(newsroom.settings.poll_seconds, POLL_CHECK_SECONDS)
+    poll_every = poll_check_seconds(newsroom.settings.poll_seconds)
     jobs.run_repeating(
-        poll_feeds, poll_every, first=1, name=POLL_JOB, data=newsroom, job_kwargs=JOB_KWARGS
+        poll_feeds, poll_every, first=1, name=POLL_JOB, data=newsroom, job_kwargs=POLL_JOB_KWARGS
     )
     jobs.run_repeating(
         deliver_alerts,

@@ -11,10 +11,11 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from datetime import date
+from datetime import UTC, date, datetime
 from urllib.parse import urlsplit
 
 from bot.models import Article, Story
+from bot.storage import Feed
 from bot.when import published_label
 
 MAX_MESSAGE = 4096
@@ -143,7 +144,7 @@ def _link_target(url: str | None) -> str | None:
 def _heading(article: Article, index: int | None) -> str:
     """The bold title, linked to the article when its URL is worth linking, maybe numbered."""
     title = escape(_clean(article.title, TITLE_MAX_CHARS) or "Untitled")
-    target = _link_target(article.url)
+    target = _link_target(article.shown_url)
     if target is not None:
         title = f'<a href="{html.escape(target, quote=True)}">{title}</a>'
     heading = f"<b>{title}</b>"
@@ -183,7 +184,7 @@ def render_also(story: Story) -> str:
     names = []
     for article in others[:ALSO_SHOWN]:
         name = escape(_clean(article.source, SOURCE_MAX_CHARS) or f"#{article.id}")
-        target = _link_target(article.url)
+        target = _link_target(article.shown_url)
         names.append(f'<a href="{html.escape(target, quote=True)}">{name}</a>' if target else name)
     more = f" (+{len(others) - ALSO_SHOWN})" if len(others) > ALSO_SHOWN else ""
     return f"also: {', '.join(names)}{more}"
@@ -283,3 +284,28 @@ def render_daily_digest(day: str, stories: Sequence[Story], on_topics: bool) -> 
         if utf16_len(text) <= MAX_MESSAGE:
             return text
     return truncate_html(lead + "\n\n" + blocks[0], MAX_MESSAGE)
+
+
+def duration(seconds: float) -> str:
+    """A rough, readable length of time: "40 min", "5 h", "3 days"."""
+    minutes = round(seconds / 60)
+    if minutes < 120:
+        return f"{max(minutes, 1)} min"
+    hours = minutes // 60
+    if hours < 48:
+        return f"{hours} h"
+    return f"{hours // 24} days"
+
+
+def feed_health(feed: Feed, now: datetime | None = None) -> str:
+    """How a feed's polling goes, for /sources and /stats: ok, never read, or failing for
+    how long, how often and why, and when it is tried next."""
+    failing = feed.failing_for(now)
+    if failing is None:
+        return "✅ never read yet" if feed.never_polled else "✅ ok"
+    tries = "try" if feed.failures == 1 else "tries"
+    note = f"⚠️ failing for {duration(failing.total_seconds())} ({feed.failures} {tries})"
+    if feed.next_poll_at:
+        wait = datetime.fromisoformat(feed.next_poll_at) - (now or datetime.now(UTC))
+        note += f", next try in {duration(max(wait.total_seconds(), 0))}"
+    return f"{note}: {escape((feed.last_error or '')[:200])}"

@@ -7,6 +7,8 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 from typing import Any
 
@@ -85,21 +87,23 @@ NEW_STORY = (
 )
 
 
-def story_item(guid: str, title: str, paragraphs: list[str], day: int = 6) -> str:
-    """One RSS item linking to a page on example.com."""
+def story_item(guid: str, title: str, paragraphs: list[str], date: str | None = None) -> str:
+    """One RSS item linking to a page on example.com (dated 6 Feb 2024 unless `date`)."""
     return rss_item(
         title,
         paragraphs,
         link=f"https://news.example.com/{guid}",
         guid=guid,
-        date=f"Tue, {day:02d} Feb 2024 11:30:00 +0000",
+        date=date or "Tue, 06 Feb 2024 11:30:00 +0000",
     )
 
 
 def news_feed(extra: Sequence[tuple[str, str, list[str]]] = ()) -> str:
-    """The standard stories (and any extra ones) as an RSS document."""
+    """The standard stories (from 2024), and any extra ones published ten minutes ago (news
+    that may be alerted), as an RSS document."""
     items = [story_item(guid, title, body) for guid, (title, body) in STORIES.items()]
-    items += [story_item(guid, title, body, day=7) for guid, title, body in extra]
+    recent = format_datetime(datetime.now(UTC) - timedelta(minutes=10))
+    items += [story_item(guid, title, body, recent) for guid, title, body in extra]
     return rss_feed(items, title="Test Wire")
 
 

@@ -8,7 +8,7 @@ from telegram.ext import ContextTypes
 from bot.ingest.urls import canonical_url
 from bot.telegram.access import require_bot_admin
 from bot.telegram.handlers.common import newsroom_of, query_text, reply, reply_text, usage
-from bot.telegram.render import escape
+from bot.telegram.render import escape, feed_health
 
 
 async def add_feed(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -53,8 +53,5 @@ async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         f"Chats: {s.chats} · subscriptions: {s.subscriptions}",
         f"Alerts: {s.alerts_sent} sent, {s.alerts_pending} pending, {s.alerts_failed} failed",
     ]
-    lines += [
-        f"⚠️ #{f.id} {escape(f.title or f.url)}: {escape((f.last_error or '')[:200])}"
-        for f in s.failing[:10]
-    ]
+    lines += [f"#{f.id} {escape(f.title or f.url)} {feed_health(f)}" for f in s.failing[:10]]
     await reply(update, ["\n".join(lines)])

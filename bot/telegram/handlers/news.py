@@ -13,6 +13,7 @@ from bot.storage import Feed
 from bot.telegram.handlers.common import newsroom_of, query_text, reply, reply_text, usage
 from bot.telegram.render import (
     escape,
+    feed_health,
     render_article,
     render_headlines,
     render_story,
@@ -170,9 +171,5 @@ async def sources(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 def _feed_line(feed: Feed) -> str:
     name = escape(feed.title or feed.url)
-    if feed.healthy:
-        health = "✅ never read yet" if feed.last_polled_at is None else "✅ ok"
-    else:
-        health = f"⚠️ failing ({feed.failures}×): {escape((feed.last_error or '')[:200])}"
-    line = f"#{feed.id} <b>{name}</b> · {feed.articles} articles · {health}"
+    line = f"#{feed.id} <b>{name}</b> · {feed.articles} articles · {feed_health(feed)}"
     return line if not feed.title else f"{line}\n<code>{escape(feed.url)}</code>"
