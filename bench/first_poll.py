@@ -2,10 +2,11 @@
 
     pip download --no-deps --no-binary :all: feedparser podcastparser reader -d sdists
     for f in sdists/*.tar.gz; do tar xzf "$f" -C sdists; done
-    python -m bench.first_poll --feeds sdists [--count 80] [--runs 3]
+    python -m bench.first_poll --feeds sdists [--count 80] [--runs 3] [--baseline-runs 1]
 
 Three scenarios, each a first `newsbot ingest` (the same Newsroom the CLI opens, default
-settings: 0.5 s between two requests to one host) on a fresh database, the median of `--runs`:
+settings: 0.5 s between two requests to one host) on a fresh database, the median of `--runs`
+(`--baseline-runs` for the baseline, which takes minutes a run):
 
 - **test-suite feeds**: the `--count` feed files under `--feeds` (any folders: every file that
   parses as a feed with at least one linked item; those with the most linked items first),
@@ -222,6 +223,7 @@ def main(argv: Sequence[str] | None = None) -> list[tuple[str, str, str, str, st
     )
     parser.add_argument("--count", type=int, default=80)
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--baseline-runs", type=int, default=1)
     args = parser.parse_args(argv)
     answers, scenarios, sizes = build(args.feeds, args.count)
     context = multiprocessing.get_context("spawn")
@@ -234,14 +236,18 @@ def main(argv: Sequence[str] | None = None) -> list[tuple[str, str, str, str, st
     try:
         with tempfile.TemporaryDirectory() as tmp:
             items = sizes["suite items"]
-            print(f"first poll: median of {args.runs} runs; the test-suite feeds: {items} items")
+            print(
+                f"first poll: median of {args.runs} runs (baseline: {args.baseline_runs});"
+                f" the test-suite feeds: {items} linked items"
+            )
             print(f"{'scenario':52} {'rule':7} {'seconds':>8} {'articles':>8} {'requests':>8}")
             for scenario in scenarios:
                 medians = {}
                 for before in (True, False):
+                    runs = args.baseline_runs if before else args.runs
                     outcomes = [
                         asyncio.run(one_run(port, scenario, before, Path(tmp)))
-                        for _ in range(args.runs)
+                        for _ in range(runs)
                     ]
                     seconds = statistics.median(o.seconds for o in outcomes)
                     medians[before] = seconds
