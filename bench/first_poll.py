@@ -246,8 +246,7 @@ def main(argv: Sequence[str] | None = None) -> list[tuple[str, str, str, str, st
                 for before in (True, False):
                     runs = args.baseline_runs if before else args.runs
                     outcomes = [
-                        asyncio.run(one_run(port, scenario, before, Path(tmp)))
-                        for _ in range(runs)
+                        asyncio.run(one_run(port, scenario, before, Path(tmp))) for _ in range(runs)
                     ]
                     seconds = statistics.median(o.seconds for o in outcomes)
                     medians[before] = seconds
