@@ -109,6 +109,8 @@ async def test_inline_mode_offers_stories(harness: BotHarness) -> None:
 
 async def test_a_story_alerts_a_chat_once(api: BotAPIEmulator, harness: BotHarness) -> None:
     await _follow(harness, "/bbc.xml", [_item("bbc.example", "portugal", ELECTION, 9)])
+    for outlet in ("/guardian.xml", "/npr.xml"):  # followed before: a first poll is not news
+        await _follow(harness, outlet, [])
     subscribed = await harness.send("/subscribe earthquake")
     assert subscribed.texts[0].startswith("Subscribed to earthquake")
     await _follow(harness, "/guardian.xml", [_item("guardian.example", "chile", QUAKE_GUARDIAN, 3)])
