@@ -32,10 +32,14 @@ WEIGHTS = Path(__file__).resolve().parents[1] / "bot" / "keypoints" / "weights.p
 L2 = 1.0
 GRID = {
     "redundancy": (1.0,),
-    "long": (0.1, 0.2),
-    "long_from": (25.0, 30.0),
+    "long": (0.1,),
+    "long_from": (25.0,),
     "context": (0.5,),
-    "headline": (0.0, 1.0),
+    "headline": (1.0,),
+    # Not tuned: the headline's claim is always a point when a sentence carries 60 % of the
+    # title's idf-weighted words. On the train split that costs 0.33 ROUGE-1 against never
+    # (2.0): 35.80 / 14.97 / 32.58 against 36.13 / 15.22 / 32.90 (4 Dec 2026).
+    "claim": (0.6,),
 }
 
 

@@ -112,6 +112,19 @@ def test_an_opening_connective_is_left_out(extractor: KeyPointExtractor) -> None
     assert extractor.tools_for("en").standalone("Butter prices rose.") == "Butter prices rose."
 
 
+def test_seed_top_point_says_the_plan_came_under_fire(extractor: KeyPointExtractor) -> None:
+    """The headline's claim ("comes under fire") is the best-ranked point: `--points 1` gives
+    it, and it is among the 3 (shown in article order)."""
+    text = SEED.read_text(encoding="utf-8")
+    [top] = extractor.key_points(SEED_TITLE, text, "en", 1)
+    assert (
+        top == "Kangwon Province’s resolution has come under fire for being divorced from reality."
+    )
+    points = extractor.key_points(SEED_TITLE, text, "en", 3)
+    assert top in points
+    assert all(len(point.split()) <= 40 for point in points)
+
+
 def test_feed_footers_are_stripped_for_storage() -> None:
     text = (
         "The club named a new manager on Wednesday.\n\n"

@@ -74,6 +74,7 @@ _BYLINE = re.compile(r"(?:[Bb]y|Por|Von|Par|Door|Di|Автор:?)\s+[A-ZÀ-ÞА-
 # Runs of link text glue words: "Ilhan OmarIlhan OmarHillicon Valley".
 _GLUED = re.compile(r"[a-z]{2}[A-Z][a-z]")
 _QUESTION_ENDS = "?？"
+_SCRAP_CHARS = 40  # longer sentences always hold two words
 _LETTERS = re.compile(r"[^\W\d_]{2,}")
 # Sentences after which, past the middle of an article, only footers follow.
 _END_MARKER = re.compile(
@@ -129,12 +130,14 @@ def is_junk(sentence: str, neutral: bool = False) -> bool:
     )
 
 
-def _is_never_a_point(sentence: str, neutral: bool) -> bool:
+def _is_never_a_point(sentence: str, neutral: bool, glued_words: bool = True) -> bool:
+    """A question, a scrap of fewer than two words ("$5.") or, when `glued_words` (the article
+    has words glued together somewhere), a run of link text."""
     if sentence.rstrip(_CLOSERS)[-1:] in _QUESTION_ENDS:
         return True
-    if not neutral and len(_LETTERS.findall(sentence, 0, 60)) < 2:
+    if not neutral and len(sentence) <= _SCRAP_CHARS and len(_LETTERS.findall(sentence)) < 2:
         return True
-    glued = _GLUED.search(sentence)
+    glued = _GLUED.search(sentence) if glued_words else None
     return glued is not None and _GLUED.search(sentence, glued.end()) is not None
 
 
@@ -215,6 +218,7 @@ def body_sentences(
     article = "\n".join(chain.from_iterable(lowered_paragraphs))
     present = tuple(item for item in _ANYWHERE if item[0] in article)  # mostly none at all
     in_sentence = tuple(item for item in _IN_SENTENCE if item[0] in article)
+    glued_words = any(_GLUED.search(line) for line in chain.from_iterable(paragraphs))
     seen = 0
     statements: list[tuple[int, str]] = []
     fragments: list[tuple[int, str]] = []
@@ -230,7 +234,7 @@ def body_sentences(
             if (
                 headline.repeated_by(sentence)
                 or (in_sentence and _contains_boilerplate(lowered_sentence, in_sentence))
-                or _is_never_a_point(sentence, neutral)
+                or _is_never_a_point(sentence, neutral, glued_words)
             ):
                 continue
             kind = fragments if is_fragment(sentence, neutral) else statements

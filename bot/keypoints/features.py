@@ -41,7 +41,7 @@ FEATURES = (
 _QUOTES = frozenset('"“”„«»「」『』')
 _OPEN_QUOTES = "\"“„«「『‘'"
 _DIGIT = re.compile(r"\d")
-_CAPITALISED = re.compile(r"(?<=\s)[^\W\d_]")
+_CAPITALISED = re.compile(r"\s[A-ZÀ-ÖØ-ÞĀ-Ž\u0391-\u03a9\u0410-\u042f]")  # a capital after a space
 LONG_WORDS, SHORT_WORDS, LENGTH_UNIT = 40, 8, 25.0
 
 

@@ -42,6 +42,7 @@ _LAST_WORD = re.compile(r"(?:^|\s)[(\"'“‘«„]*([^\s]+\.)$")
 _STRAY_CLOSER = re.compile(r"[\"”’»)]+[.!?…,;:]*(?:\s+|$)|[.!?…]+(?:\s+|$)")
 _OPENING_QUOTES = "“«‹"
 _CLOSING_QUOTES = "”»›"
+_QUOTE_MARKS = frozenset(_OPENING_QUOTES + _CLOSING_QUOTES + '„"')
 # Japanese and Chinese quotes and brackets: a sentence end inside them is not one.
 _CJK_OPEN, _CJK_CLOSE = "「『（(“", "」』）)”"
 _HIRAGANA_FIRST, _HIRAGANA_LAST = 0x3040, 0x309F
@@ -137,6 +138,8 @@ def _continues(
 
 def _quote_depths(pieces: list[str], german: bool) -> list[int]:
     """How many quotes are open before each piece, and (last) at the end of the line."""
+    if _QUOTE_MARKS.isdisjoint("".join(pieces)):
+        return [0] * (len(pieces) + 1)
     depths = [0]
     depth = 0
     straight = 0

@@ -30,6 +30,9 @@ class Selection:
     long_from: float = weights.SELECTION["long_from"]
     context: float = weights.SELECTION["context"]  # opens needing context its predecessor lacks
     headline: float = weights.SELECTION["headline"]  # bonus for the best match of the title
+    # That best match is the headline's claim, and always a point, when it holds this share of
+    # the title's (idf-weighted) words.
+    claim: float = weights.SELECTION["claim"]
     # A repeat of a chosen sentence: this share of the shorter one's words is in the other (a
     # lead that the body says again, a little shorter or in other quotes).
     duplicate: float = 0.9
@@ -38,6 +41,8 @@ class Selection:
 DEFAULT_SELECTION = Selection()
 _COEFFICIENTS = np.array([weights.COEFFICIENTS.get(name, 0.0) for name in FEATURES])
 _TITLE_BEST = FEATURES.index("title_best")
+_TITLE_CLAIM = FEATURES.index("title_claim")
+_CLAIM_BONUS = 100.0
 
 
 class KeyPointSummarizer(AbstractSummarizer):
@@ -147,7 +152,9 @@ class KeyPointSummarizer(AbstractSummarizer):
         selection = self.selection
         scores = rated.features @ self.coefficients
         scores -= selection.long * np.maximum(0.0, rated.lengths - selection.long_from)
-        scores += selection.headline * rated.features[:, _TITLE_BEST]
+        best_match = rated.features[:, _TITLE_BEST] > 0.0
+        claims = best_match & (rated.features[:, _TITLE_CLAIM] >= selection.claim)
+        scores += np.where(claims, _CLAIM_BONUS, selection.headline * best_match)
         available = rated.lengths <= MAX_WORDS
         if np.count_nonzero(available) < count:
             available[:] = True
@@ -181,8 +188,9 @@ class _Rated:
 def _title_overlap(
     present: NDArray[np.bool_], frequency: NDArray[np.intp], title_terms: NDArray[np.intp]
 ) -> tuple[Matrix, Matrix]:
-    """Each sentence's share of the title's terms, plain and weighted by the terms' idf in the
-    article (the title's rare words say what is new: "comes under fire", not "consumer goods");
+    """Each sentence's share of the title's terms, plain and weighted by the square of the
+    terms' idf in the article (the title's rare words say what is new: "comes under fire", not
+    "consumer goods");
     title terms that no sentence uses count in neither."""
     sentences = present.shape[0]
     if not len(title_terms):
@@ -190,7 +198,7 @@ def _title_overlap(
     in_title = present[:, title_terms]
     recall = in_title.sum(axis=1) / len(title_terms)
     used = frequency[title_terms] > 0
-    idf = np.log((sentences + 1.0) / (frequency[title_terms] + 0.5)) * used
+    idf = np.log((sentences + 1.0) / (frequency[title_terms] + 0.5)) ** 2 * used
     total = float(idf.sum())
     claim = (in_title @ idf) / total if total > 0.0 else np.zeros(sentences)
     return recall, claim
