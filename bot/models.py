@@ -16,6 +16,7 @@ class FeedItem:
     author: str | None = None
     published: str | None = None  # ISO 8601, UTC, e.g. "2024-02-06T11:30:00+00:00"
     language: str | None = None  # ISO 639-1 code when known ("en", "ko")
+    site_name: str | None = None  # the site's own name, for a page that belongs to no feed
     is_teaser: bool = False  # the feed carries only a summary: fetch the page for the text
     media: bool = False  # has an audio or video enclosure (a podcast episode): no page to read
 
@@ -40,7 +41,7 @@ class Article:
     text: str
     points: list[str]
     feed_id: int | None = None
-    source: str | None = None  # the feed's title (or the site's host)
+    source: str | None = None  # the feed's title, else the site's name, else its host
     guid: str | None = None
     author: str | None = None
     published: str | None = None

@@ -26,7 +26,7 @@ from bot.ingest.discovery import feed_links
 from bot.ingest.feeds import FeedParseError, parse_feed
 from bot.ingest.fetcher import Fetcher, FetchError, FetchResult
 from bot.ingest.hosts import HostHealth
-from bot.ingest.pages import ExtractError, looks_like_feed
+from bot.ingest.pages import ExtractError, NotAnArticle, looks_like_feed
 from bot.ingest.poller import IngestReport, Poller
 from bot.ingest.safety import UnsafeURLError
 from bot.ingest.urls import canonical_url, published_link, url_problem
@@ -281,6 +281,8 @@ class Newsroom:
             draft = await self.run.cpu(
                 pipeline.read_page, page.body, page.url, self.settings.key_points
             )
+        except NotAnArticle as exc:
+            raise NewsbotError(f"That page has no article I can read: {exc}.") from None
         except (FetchError, UnsafeURLError, ExtractError) as exc:
             raise NewsbotError(f"I could not read that page: {exc}") from None
         # A story already stored (e.g. from its feed, under another address) is kept as it is.

@@ -24,7 +24,9 @@ from trafilatura.settings import Document
 from trafilatura.utils import load_html
 
 from bot.errors import NewsbotError
+from bot.ingest.articlecheck import PageSignals, refusal, without_notices
 from bot.ingest.feeds import iso_utc, language_code
+from bot.ingest.titles import clean_title, site_name
 from bot.ingest.urls import is_http_url
 from bot.keypoints.language import detect_language
 
@@ -50,6 +52,7 @@ _MAYBE_HIDDEN = "//body//*[@hidden or @style]"
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 # Characters of a script other than Latin (Greek to Devanagari and Thai, kana, Han, Hangul).
 _OTHER_SCRIPT = re.compile("[\u0370-\u1dff\u1f00-\u1fff\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]")
+_SCHEMA_TYPE = re.compile(r'"@type"\s*:\s*\[?\s*"([^"]{1,40})"')
 # Languages by the script they are written in: a page whose text is in another script than its
 # declared language (a Korean article under <html lang="en">) is in the text's language.
 _SCRIPTS = {
@@ -69,6 +72,11 @@ class ExtractError(NewsbotError):
     """The document holds no readable article; the message says so in plain words."""
 
 
+class NotAnArticle(ExtractError):
+    """The page reads, but it is no article (a home page, a notice, an error page); the
+    message says what it is."""
+
+
 @dataclass(slots=True)
 class ExtractedPage:
     """The readable part of a web page."""
@@ -79,6 +87,8 @@ class ExtractedPage:
     author: str | None
     published: str | None  # ISO 8601, UTC
     language: str | None
+    site_name: str | None = None  # og:site_name or JSON-LD publisher, when the page names it
+    refusal: str | None = None  # why the page is no article ("it is a site's home page")
 
 
 def _head_start(body: bytes) -> bytes:
@@ -174,6 +184,26 @@ def _published(raw: object) -> str | None:
         return None
 
 
+def _signals(tree: HtmlElement, url: str, title: str) -> PageSignals:
+    og_type = tree.xpath('string(.//meta[@property="og:type"]/@content)')
+    scripts = tree.xpath('.//script[@type="application/ld+json"]/text()')
+    return PageSignals(
+        url=url,
+        title=title,
+        headline=" ".join(tree.xpath("string(.//h1)").split()),
+        og_type=str(og_type).strip().lower(),
+        schema_types=tuple(t for script in scripts for t in _SCHEMA_TYPE.findall(str(script))),
+        link_texts=frozenset(" ".join(a.text_content().split()) for a in tree.iter("a")),
+    )
+
+
+def require_article(page: ExtractedPage) -> ExtractedPage:
+    """`page`, if it is an article; else raises NotAnArticle saying what it is."""
+    if page.refusal:
+        raise NotAnArticle(page.refusal)
+    return page
+
+
 def body_paragraphs(text: str, title: str) -> str:
     """An extractor's text as newsbot stores it: whitespace collapsed, one paragraph per line
     and a blank line between, without the headline repeated as its first line."""
@@ -217,7 +247,8 @@ def extract_page(html: bytes | str, url: str) -> ExtractedPage:
     """The main text and metadata of the HTML page fetched from `url`.
 
     Only the first MAX_EXTRACT_BYTES are read. Raises ExtractError for an empty or binary
-    document, or a page with no main text.
+    document, or a page with no main text. A page that is no article (a home page, a notice,
+    an error page) comes back with its text and a `refusal`: see require_article.
     """
     if not html.strip():
         raise ExtractError("the page is empty")
@@ -229,16 +260,21 @@ def extract_page(html: bytes | str, url: str) -> ExtractedPage:
     canonical = _canonical(tree, url)
     declared = _declared_language(tree)
     metadata = _metadata(tree, url)
+    signals = _signals(tree, url, " ".join((metadata.title or "").split()))
     _drop_hidden(tree)
-    title = " ".join((metadata.title or "").split())
-    body = body_paragraphs(_main_text(tree, url), title)
-    if not body:
+    site = site_name(metadata.sitename, canonical or url)
+    title = clean_title(signals.title, site, canonical or url)
+    found = body_paragraphs(_main_text(tree, url), signals.title)
+    body = body_paragraphs(without_notices(found), title)
+    if not found:
         raise ExtractError("I couldn't find an article on that page")
     return ExtractedPage(
         url=canonical,
         title=title,
-        text=body,
+        text=body or found,
         author=metadata.author or None,
         published=_published(metadata.date),
-        language=_language(declared, body),
+        language=_language(declared, body or found),
+        site_name=site,
+        refusal=refusal(signals, body) if body else "it shows only a subscription or cookie notice",
     )

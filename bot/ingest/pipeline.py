@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.ingest.pages import clip_text, extract_page
+from bot.ingest.pages import clip_text, extract_page, require_article
 from bot.ingest.urls import canonical_url
 from bot.keypoints import KeyPointExtractor, detect_language
 from bot.keypoints.boilerplate import strip_feed_footers
@@ -55,9 +55,10 @@ def read_page(
     page's language (where the page declares one or its text's script shows it) and author
     where the feed named none. Without, the page is the article:
     stored under its own canonical address when the page names one on its own site.
-    Raises ExtractError when the page holds no article.
+    Raises ExtractError when the page holds no article (NotAnArticle: a page that reads but
+    is none, such as a home page or a paywall notice).
     """
-    page = extract_page(body, url)
+    page = require_article(extract_page(body, url))
     text = clip_text(page.text)
     if teaser is None:
         address = canonical_url(url)
@@ -71,6 +72,7 @@ def read_page(
             author=page.author,
             published=page.published,
             language=page.language,
+            site_name=page.site_name,
         )
     else:
         item = teaser

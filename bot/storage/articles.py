@@ -25,7 +25,7 @@ MAX_AUTHOR_CHARS = 200
 
 _SELECT = (
     "SELECT a.id, a.feed_id, a.guid, a.url, a.title, a.author, a.published, a.language, "
-    "a.text, a.points, a.fetched_at, coalesce(f.title, a.site) AS source, "
+    "a.text, a.points, a.fetched_at, coalesce(f.title, a.site_name, a.site) AS source, "
     "coalesce(a.story_id, a.id) AS story, a.link, a.origin "
     "FROM articles a LEFT JOIN feeds f ON f.id = a.feed_id "
 )
@@ -186,6 +186,7 @@ class ArticleStore:
                 author=item.author,
                 published=item.published,
                 language=item.language,
+                site_name=item.site_name,
                 existing_id=existing.id if existing else None,
                 origin=origin,
                 link=link,
@@ -216,6 +217,7 @@ class ArticleStore:
         author: str | None = None,
         published: str | None = None,
         language: str | None = None,
+        site_name: str | None = None,
         existing_id: int | None = None,
         origin: str = "feed",
         link: str | None = None,
@@ -239,6 +241,7 @@ class ArticleStore:
             "author": author,
             "published": published,
             "language": language,
+            "site_name": site_name,
             "updated_at": now,
         }
         if link:

@@ -283,3 +283,10 @@ def _news_and_links(db: sqlite_utils.Database) -> None:
             f"AFTER {event} ON subscriptions BEGIN UPDATE state "
             "SET value = CAST(value AS INTEGER) + 1 WHERE key = 'subscriptions.version'; END"
         )
+
+
+@migrations(name="0011_articles_site_name")
+def _articles_site_name(db: sqlite_utils.Database) -> None:
+    # The site's own name (og:site_name, JSON-LD publisher) for pages that belong to no feed.
+    if "site_name" not in db.table("articles").columns_dict:
+        db.table("articles").add_column("site_name", str)
