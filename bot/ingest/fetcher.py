@@ -236,9 +236,7 @@ class Fetcher:
     ) -> FetchResult | str:
         """One HTTP exchange: a FetchResult, or the absolute URL a redirect points to."""
         host = urlsplit(url).netloc.lower()
-        async with self._turn(host, deadline):
-            if self.hosts and self.hosts.closed(url):
-                raise FetchError(f"{host} is not answering: not asked again for now")
+        async with self._turn(host, deadline, url):
             started = time.monotonic()
             try:
                 return await self._exchange(url, host, headers)
@@ -310,8 +308,9 @@ class Fetcher:
         return FetchError(f"the download is bigger than the {_size(self._max_bytes)} limit")
 
     @asynccontextmanager
-    async def _turn(self, host: str, deadline: asyncio.Timeout) -> AsyncIterator[None]:
-        """Wait for a slot at `host` (request starts spaced by host_delay), then a global one.
+    async def _turn(self, host: str, deadline: asyncio.Timeout, url: str) -> AsyncIterator[None]:
+        """Wait for a slot at `host` (request starts spaced by host_delay), then a global one;
+        a closed host (see bot.ingest.hosts) fails at once, without taking a polite turn.
 
         Waiting for a busy host holds no global slot, so other hosts go on meanwhile. The
         fetch's time cap starts when its first request does.
@@ -324,6 +323,8 @@ class Fetcher:
         state.active += 1
         try:
             async with state.slots:
+                if self.hosts and self.hosts.closed(url):  # before taking a polite turn
+                    raise FetchError(f"{host} is not answering: not asked again for now")
                 now = loop.time()
                 start = max(now, state.next_start)
                 state.next_start = start + self._host_delay
