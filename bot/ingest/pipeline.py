@@ -27,11 +27,16 @@ class Draft:
     points: list[str]
 
 
+def stored_text(text: str) -> str:
+    """Text as it is stored: feed footers such as "Continue reading…" left out, clipped to an
+    article's greatest length. Stored content is compared with this, never with raw text."""
+    return clip_text(strip_feed_footers(text))
+
+
 def prepare(item: FeedItem, feed_language: str | None, count: int) -> Draft:
-    """Clip the item's text (feed footers such as "Continue reading…" left out), settle its
-    language (its own, else the feed's, else detected from the text) and choose its `count`
-    key points."""
-    item.text = clip_text(strip_feed_footers(item.text))
+    """Store the item's text as `stored_text`, settle its language (its own, else the feed's,
+    else detected from the text) and choose its `count` key points."""
+    item.text = stored_text(item.text)
     item.language = detect_language(item.text, item.language or feed_language)
     return Draft(item, _EXTRACTOR.key_points(item.title, item.text, item.language, count))
 

@@ -21,7 +21,7 @@ from bot.executors import Executors
 from bot.ingest import pipeline, schedule
 from bot.ingest.feeds import FeedParseError, parse_feed
 from bot.ingest.fetcher import Fetcher, FetchError, FetchResult
-from bot.ingest.pages import ExtractError, clip_text
+from bot.ingest.pages import ExtractError
 from bot.ingest.urls import canonical_url, looks_like_page, published_link
 from bot.models import FeedItem, ParsedFeed
 from bot.storage import Feed, Storage
@@ -52,12 +52,13 @@ class IngestReport:
 
 
 def _parse(body: bytes, url: str, content_type: str) -> ParsedFeed:
-    """The feed, each item's text clipped to an article's greatest length, and each item
-    with neither guid nor link identified by its content (else each poll would store it anew).
+    """The feed, each item's text as it is stored (`pipeline.stored_text`, so that an unchanged
+    item is recognised as stored), and each item with neither guid nor link identified by its
+    content (else each poll would store it anew).
     """
     parsed = parse_feed(body, url, content_type)
     for item in parsed.items:
-        item.text = clip_text(item.text)
+        item.text = pipeline.stored_text(item.text)
         if not item.guid and not item.url:
             item.guid = "content:" + content_hash(item.title, item.text)
     return parsed
