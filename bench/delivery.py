@@ -91,12 +91,24 @@ def make_plan(feeds: int, chats: int, subscriptions: int, rng: random.Random) ->
     return plan
 
 
+def name(n: int) -> str:
+    """The n-th made-up name (capitalised, never a topic word): every item's people and places
+    are its own, so that items of different feeds are different stories, as real news is."""
+    consonants, vowels = "bdfgklmnprstvz", "aeiou"
+    syllables = []
+    for _ in range(4):
+        syllables.append(consonants[n % 14] + vowels[(n // 14) % 5])
+        n //= 70
+    return "Zo" + "".join(syllables)
+
+
 def item_xml(feed: int, number: int, topic: int, when: datetime) -> str:
+    who = [name(feed * 10_000 + number * 10 + slot) for slot in range(5)]
     text = (
-        f"<p>Officials said the {word(topic)} plan for district {feed} moved ahead on "
-        f"Tuesday after a long debate.</p><p>Residents asked how the {word(topic)} work "
-        f"would change their street, and the council promised answers within a week.</p>"
-        f"<p>A final decision on bulletin {number} is expected at the next meeting.</p>"
+        f"<p>{who[0]} said the {word(topic)} plan for {who[1]} moved ahead after "
+        f"{who[2]} spoke.</p><p>{who[3]} asked how the {word(topic)} work would change "
+        f"{who[1]}, and {who[4]} promised answers.</p>"
+        f"<p>A decision on bulletin {number} from {who[4]} is due at the next meeting.</p>"
     )
     return (
         f"<item><title>Bulletin {feed}-{number} on {word(topic)}</title>"
