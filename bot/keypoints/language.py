@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import re
-from collections import Counter
 from functools import lru_cache
+from itertools import repeat
 
 import pycountry
 
@@ -31,7 +31,12 @@ _PERSIAN_LETTERS = frozenset("پچژگ")
 # Latin-script languages told apart by how many of their stop words a text uses.
 _LATIN_CANDIDATES = ("en", "de", "fr", "es", "it", "pt", "sv", "pl", "cs", "sk")
 _WORD = re.compile(r"[^\W\d_]+")
+# On ASCII text those words are the runs of letters: every other character becomes a space.
+_ASCII_NON_LETTERS = str.maketrans({chr(c): " " for c in range(128) if not chr(c).isalpha()})
 _SAMPLE_CHARS = 4000
+# Stop-word hits are counted for all candidates at once, one field of this many bits each in
+# one integer (a sample has far fewer than 2 ** 16 words).
+_FIELD_BITS = 16
 
 
 @lru_cache(maxsize=256)
@@ -56,7 +61,7 @@ def detect_language(text: str, hint: str | None = None) -> str:
     if hinted is not None:
         return hinted
     sample = text[:_SAMPLE_CHARS]
-    by_script = _language_from_script(sample)
+    by_script = None if sample.isascii() else _language_from_script(sample)
     if by_script is not None:
         return by_script
     return _language_from_stop_words(sample)
@@ -91,10 +96,27 @@ def _language_from_script(sample: str) -> str | None:
 
 
 def _language_from_stop_words(sample: str) -> str:
-    words = Counter(_WORD.findall(sample.lower()))
+    """The candidate whose stop words occur most often in `sample` (English on a tie or none)."""
+    lowered = sample.lower()
+    if lowered.isascii():
+        words = lowered.translate(_ASCII_NON_LETTERS).split()
+    else:
+        words = _WORD.findall(lowered)
+    hits = sum(map(_stop_word_fields().get, words, repeat(0, len(words))))
     best, best_hits = "en", 0
-    for language in _LATIN_CANDIDATES:
-        hits = sum(map(words.__getitem__, stop_words(language) & words.keys()))
-        if hits > best_hits:
-            best, best_hits = language, hits
+    mask = (1 << _FIELD_BITS) - 1
+    for field, language in enumerate(_LATIN_CANDIDATES):
+        language_hits = hits >> (field * _FIELD_BITS) & mask
+        if language_hits > best_hits:
+            best, best_hits = language, language_hits
     return best
+
+
+@lru_cache(maxsize=1)
+def _stop_word_fields() -> dict[str, int]:
+    """Each candidate's stop word -> 1 in the field of every candidate that lists it."""
+    fields: dict[str, int] = {}
+    for field, language in enumerate(_LATIN_CANDIDATES):
+        for word in stop_words(language):
+            fields[word] = fields.get(word, 0) | 1 << (field * _FIELD_BITS)
+    return fields
